@@ -1,0 +1,76 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from assessments.core.models import TimeStampedModel
+from assessments.patients.models import Patient
+from assessments.questionsets.models import QuestionSetVersion
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(patient__in=Patient.objects.visible_to(user))
+
+
+class ClinicalSession(TimeStampedModel):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="sessions")
+    clinician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+
+    def __str__(self):
+        return f"{self.patient} {self.date}"
+
+
+class InterviewQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(session__patient__in=Patient.objects.visible_to(user))
+
+
+class Interview(TimeStampedModel):
+    """Answers to one question-set version within a session. A finalized interview is
+    locked; a correction is a new interview that `amends` it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        FINALIZED = "finalized", _("Finalized")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(ClinicalSession, on_delete=models.PROTECT, related_name="interviews")
+    question_set_version = models.ForeignKey(QuestionSetVersion, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    answers = models.JSONField(default=dict, blank=True)
+    # Optimistic locking: every saved draft bumps it; a save quoting an old value loses.
+    lock_version = models.PositiveIntegerField(default=1)
+    amends = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amended_by"
+    )
+    finalized_at = models.DateTimeField(null=True, blank=True)
+    finalized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = InterviewQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(finalized_at__isnull=False, finalized_by__isnull=False),
+                name="interviews_interview_finalized_signed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session} {self.question_set_version} {self.status}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT

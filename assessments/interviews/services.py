@@ -1,0 +1,144 @@
+import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.core.audit import Action, audit_log
+from assessments.formulation.models import Formulation
+from assessments.formulation.services import compiled_for, formulation_create
+from assessments.patients.models import Patient
+from assessments.patients.services import medication_prefill
+from assessments.questionsets.selectors import version_resolve
+
+from .models import ClinicalSession, Interview
+
+IMPRESSION = "clinician_impression"
+
+
+class InterviewError(Exception):
+    """A refused interview change. `errors` maps item codes (or "__all__") to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(next(iter(errors.values())))
+        self.errors = errors
+
+
+class InterviewConflict(InterviewError):
+    """Someone saved this draft since it was loaded (another tab, another device)."""
+
+
+def visible_answers(*, compiled, answers: dict) -> dict:
+    """Drop answers to items hidden by their condition (e.g. days since a dose change
+    when the dose is stable), so hidden leftovers never reach the engine."""
+    items = compiled.definition.items
+    kept = {}
+    for code, value in answers.items():
+        item = items.get(code)
+        if item is not None and item.visible_if:
+            controller, mode, values = item.visible_if
+            shown = answers.get(controller) in values
+            if (mode == "in") != shown:
+                continue
+        kept[code] = value
+    return kept
+
+
+@transaction.atomic
+def session_start(*, patient: Patient, user, date: datetime.date, request=None) -> Interview:
+    """Open a session with a draft interview on the published default question set,
+    pre-filled from the medication history."""
+    version = version_resolve(None)
+    session = ClinicalSession.objects.create(patient=patient, clinician=user, date=date)
+    answers = medication_prefill(entries=list(patient.medication_entries.all()), today=date)
+    interview = Interview.objects.create(session=session, question_set_version=version, answers=answers)
+    audit_log(request=request, user=user, action=Action.CREATE, obj=session, patient=patient)
+    audit_log(request=request, user=user, action=Action.CREATE, obj=interview, patient=patient)
+    return interview
+
+
+def _check_answers(interview: Interview, answers: dict) -> dict:
+    compiled = compiled_for(interview.question_set_version)
+    answers = visible_answers(compiled=compiled, answers=answers)
+    errors = compiled.validate(answers)
+    if errors:
+        raise InterviewError(dict(errors))
+    return answers
+
+
+@transaction.atomic
+def interview_save_draft(*, interview: Interview, user, answers: dict, lock_version: int, request=None) -> int:
+    """Store a draft's answers if nobody saved since `lock_version`; returns the new
+    lock version. Invalid answers store nothing and name every offending item."""
+    answers = _check_answers(interview, answers)
+    changed = sorted(
+        code for code in set(answers) | set(interview.answers) if answers.get(code) != interview.answers.get(code)
+    )
+    updated = Interview.objects.filter(
+        pk=interview.pk, status=Interview.Status.DRAFT, lock_version=lock_version
+    ).update(answers=answers, lock_version=F("lock_version") + 1, updated_at=timezone.now())
+    if not updated:
+        _raise_stale(interview)
+    # Item codes only: the audit log never copies clinical content.
+    audit_log(
+        request=request, user=user, action=Action.UPDATE, obj=interview,
+        patient=interview.session.patient, data={"items": changed},
+    )
+    return lock_version + 1
+
+
+def _raise_stale(interview: Interview):
+    interview.refresh_from_db(fields=["status", "lock_version"])
+    if interview.status != Interview.Status.DRAFT:
+        raise InterviewConflict({"__all__": _("This interview is finalized and can no longer be changed.")})
+    raise InterviewConflict(
+        {"__all__": _("This draft was saved elsewhere (another tab or device). Reload to see the latest answers; "
+                      "your unsaved changes are still on this page.")}
+    )
+
+
+@transaction.atomic
+def interview_finalize(*, interview: Interview, user, password: str, request=None) -> Formulation:
+    """Sign (password re-entry), lock, and compute and store the formulation."""
+    if not password or not user.check_password(password):
+        raise InterviewError({"password": _("The password is not correct; nothing was signed.")})
+    if not interview.answers.get(IMPRESSION):
+        raise InterviewError({IMPRESSION: _("Record your own impression before finalizing.")})
+    answers = _check_answers(interview, interview.answers)
+    updated = Interview.objects.filter(
+        pk=interview.pk, status=Interview.Status.DRAFT, lock_version=interview.lock_version
+    ).update(status=Interview.Status.FINALIZED, finalized_at=timezone.now(), finalized_by=user,
+             lock_version=F("lock_version") + 1)
+    if not updated:
+        _raise_stale(interview)
+    interview.refresh_from_db()
+    formulation = formulation_create(
+        version=interview.question_set_version, answers=answers, user=user, interview=interview
+    )
+    audit_log(
+        request=request, user=user, action=Action.FINALIZE, obj=interview, patient=interview.session.patient,
+        data={"formulation": str(formulation.uuid)},
+    )
+    return formulation
+
+
+@transaction.atomic
+def interview_amend(*, interview: Interview, user, request=None) -> Interview:
+    """Start a correction: a new draft linked to the signed original, which stays as it is."""
+    if interview.status != Interview.Status.FINALIZED:
+        raise InterviewError({"__all__": _("Only a finalized interview can be amended.")})
+    existing = Interview.objects.filter(amends=interview).first()
+    if existing is not None:
+        return existing
+    amendment = Interview.objects.create(
+        session=interview.session,
+        question_set_version=interview.question_set_version,
+        answers=dict(interview.answers),
+        amends=interview,
+    )
+    audit_log(
+        request=request, user=user, action=Action.AMEND, obj=amendment, patient=interview.session.patient,
+        data={"amends": str(interview.uuid)},
+    )
+    return amendment

@@ -1,0 +1,190 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments.accounts.roles import Role
+from assessments.core.access import get_visible_or_404
+from assessments.core.permissions import role_required
+from assessments.formulation.models import Formulation
+from assessments.formulation.presentation import formulation_display
+from assessments.formulation.services import compiled_for
+from assessments.patients.models import Patient
+
+from . import services
+from assessments.core.texts import localized
+
+from .forms import SessionForm, initial_from_answers, interview_form_class
+from .models import Interview
+
+
+def _interview(request, interview_uuid, *, audit=True) -> Interview:
+    return get_visible_or_404(
+        request,
+        Interview.objects.select_related("session__patient", "question_set_version__question_set", "amends"),
+        uuid=interview_uuid,
+        patient_of=lambda interview: interview.session.patient,
+        audit=audit,
+    )
+
+
+def _own_draft(request, interview_uuid) -> Interview:
+    interview = _interview(request, interview_uuid, audit=False)
+    if interview.session.patient.primary_clinician_id != request.user.pk:
+        raise PermissionDenied
+    return interview
+
+
+def _language() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+def _form(interview: Interview, data=None):
+    compiled = compiled_for(interview.question_set_version)
+    form_class, helper = interview_form_class(
+        version=interview.question_set_version, compiled=compiled, language=_language()
+    )
+    form = form_class(data, initial=initial_from_answers(interview.answers))
+    form.helper = helper
+    return form, compiled
+
+
+@require_POST
+@role_required(Role.CLINICIAN)
+def session_create(request, patient_uuid):
+    patient = get_visible_or_404(request, Patient.objects, uuid=patient_uuid, audit=False)
+    if patient.primary_clinician_id != request.user.pk:
+        raise PermissionDenied
+    form = SessionForm(request.POST)
+    if not form.is_valid():
+        return render(request, "interviews/session_invalid.html", {"form": form, "patient": patient}, status=400)
+    interview = services.session_start(patient=patient, user=request.user, request=request, **form.cleaned_data)
+    return redirect("interview-detail", interview_uuid=interview.uuid)
+
+
+def _page(request, interview, *, form=None, errors=None, status=200):
+    editable = interview.is_draft and interview.session.patient.primary_clinician_id == request.user.pk
+    context = {"interview": interview, "patient": interview.session.patient, "editable": editable}
+    if editable:
+        form = form or _form(interview)[0]
+        context.update(form=form, item_errors=errors or {}, general_error=(errors or {}).get("__all__"))
+        context["password_error"] = (errors or {}).get("password")
+        template = "interviews/edit.html"
+    else:
+        context["answer_rows"] = _answer_rows(interview)
+        context["formulation"] = interview.formulations.order_by("-created_at").first()
+        context["amendment"] = Interview.objects.filter(amends=interview).first()
+        template = "interviews/view.html"
+    return render(request, template, context, status=status)
+
+
+def _answer_rows(interview: Interview) -> list[dict]:
+    definition = compiled_for(interview.question_set_version).definition
+    language, rows = _language(), []
+    for section in definition.sections:
+        for code in section.items:
+            item = definition.items[code]
+            value = interview.answers.get(code)
+            labels = {o.code: localized(o.label, language) for o in item.options}
+            if isinstance(value, list):
+                shown = ", ".join(labels.get(v, v) for v in value)
+            else:
+                shown = labels.get(value, value)
+            rows.append({"section": localized(section.title, language), "code": code,
+                         "text": localized(item.text, language), "value": shown})
+    return rows
+
+
+@require_GET
+def interview_detail(request, interview_uuid):
+    return _page(request, _interview(request, interview_uuid))
+
+
+@require_POST
+def interview_autosave(request, interview_uuid):
+    interview = _own_draft(request, interview_uuid)
+    form, _compiled = _form(interview, request.POST)
+    form.is_valid()
+    lock_version = _lock_version(request)
+    context = {"interview": interview, "item_codes": list(form.item_types)}
+    try:
+        context["lock_version"] = services.interview_save_draft(
+            interview=interview, user=request.user, answers=form.answers(), lock_version=lock_version,
+            request=request,
+        )
+    except services.InterviewConflict as exc:
+        return _save_status(request, interview, {**context, "errors": exc.errors, "conflict": True}, 409)
+    except services.InterviewError as exc:
+        return _save_status(request, interview, {**context, "errors": exc.errors}, 400)
+    return _save_status(request, interview, {**context, "saved": True}, 200)
+
+
+def _lock_version(request) -> int:
+    # A missing or garbled counter can never match, so it is treated as a conflict.
+    value = request.POST.get("lock_version", "")
+    return int(value) if value.isdigit() else -1
+
+
+def _save_status(request, interview, context, status):
+    if not request.htmx:
+        if status == 200:
+            return redirect("interview-detail", interview_uuid=interview.uuid)
+        form, _compiled = _form(interview, request.POST)
+        return _page(request, interview, form=form, errors=context["errors"], status=status)
+    return render(request, "interviews/_save_status.html", context, status=status)
+
+
+@require_POST
+def interview_finalize(request, interview_uuid):
+    interview = _own_draft(request, interview_uuid)
+    form, _compiled = _form(interview, request.POST)
+    form.is_valid()
+    lock_version = _lock_version(request)
+    try:
+        # Save what is on the page first, so nothing typed since the last autosave is lost.
+        services.interview_save_draft(
+            interview=interview, user=request.user, answers=form.answers(), lock_version=lock_version,
+            request=request,
+        )
+        interview.refresh_from_db()
+        formulation = services.interview_finalize(
+            interview=interview, user=request.user, password=request.POST.get("password", ""), request=request
+        )
+    except services.InterviewError as exc:
+        interview.refresh_from_db()
+        return _page(request, interview, form=form, errors=exc.errors, status=400)
+    return redirect("formulation-detail", formulation_uuid=formulation.uuid)
+
+
+@require_POST
+@role_required(Role.CLINICIAN)
+def interview_amend(request, interview_uuid):
+    interview = _interview(request, interview_uuid, audit=False)
+    if interview.session.patient.primary_clinician_id != request.user.pk:
+        raise PermissionDenied
+    try:
+        amendment = services.interview_amend(interview=interview, user=request.user, request=request)
+    except services.InterviewError:
+        return redirect("interview-detail", interview_uuid=interview.uuid)
+    return redirect("interview-detail", interview_uuid=amendment.uuid)
+
+
+@require_GET
+def formulation_detail(request, formulation_uuid):
+    formulation = get_visible_or_404(
+        request,
+        Formulation.objects.select_related(
+            "interview__session__patient", "interview__finalized_by", "question_set_version__question_set"
+        ),
+        uuid=formulation_uuid,
+        patient_of=lambda f: f.interview.session.patient,
+    )
+    return render(request, "interviews/formulation.html", _formulation_context(formulation))
+
+
+def _formulation_context(formulation: Formulation) -> dict:
+    definition = compiled_for(formulation.question_set_version).definition
+    context = formulation_display(formulation=formulation, definition=definition, language=_language())
+    context.update(formulation=formulation, interview=formulation.interview,
+                   patient=formulation.interview.session.patient)
+    return context

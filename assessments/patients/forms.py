@@ -1,0 +1,54 @@
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import MedicationEntry, Patient
+
+
+class PatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = ["display_name", "year_of_birth"]
+        help_texts = {"display_name": _("Optional. Screens show the record number instead.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save patient")))
+
+    def clean_year_of_birth(self):
+        year = self.cleaned_data.get("year_of_birth")
+        if year is not None and not 1900 <= year <= datetime.date.today().year:
+            raise forms.ValidationError(_("Enter a year between 1900 and this year."))
+        return year
+
+
+class MedicationForm(forms.ModelForm):
+    class Meta:
+        model = MedicationEntry
+        fields = ["drug", "kind", "daily_dose_mg", "date"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["daily_dose_mg"].min_value = 0
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        dose = cleaned.get("daily_dose_mg")
+        if dose is not None and dose < 0:
+            self.add_error("daily_dose_mg", _("The daily dose cannot be negative."))
+        if cleaned.get("kind") == MedicationEntry.Kind.STOP and dose not in (None, 0):
+            self.add_error("daily_dose_mg", _("A stop has a daily dose of 0 mg."))
+        if cleaned.get("date") and cleaned["date"] > datetime.date.today():
+            self.add_error("date", _("The date cannot be in the future."))
+        return cleaned
+
+    def _post_clean(self):
+        # The model's own checks need the computed equivalent; the service sets it.
+        pass

@@ -1,0 +1,113 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from assessments.core.models import TimeStampedModel
+
+from .equivalence import DEFAULT_TABLE, TABLES, diazepam_equivalent
+
+# No 0/O or 1/I: record numbers are read aloud and typed from paper.
+_RECORD_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def new_record_number() -> str:
+    return "ZA-" + "".join(secrets.choice(_RECORD_ALPHABET) for _ in range(6))
+
+
+class PatientQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one access rule for patient data: deny unless a care relation exists."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(primary_clinician=user) | Q(primary_clinician__supervised_by__supervisor=user)
+        ).distinct()
+
+
+class Patient(TimeStampedModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ARCHIVED = "archived", _("Archived")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    record_number = models.CharField(
+        _("record number"), max_length=16, unique=True, default=new_record_number, editable=False
+    )
+    display_name = models.CharField(_("display name"), max_length=120, blank=True)
+    year_of_birth = models.PositiveSmallIntegerField(
+        _("year of birth"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    primary_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="patients",
+        verbose_name=_("primary clinician"),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # The clinician's patient list: their active patients, newest first.
+            models.Index(fields=["primary_clinician", "status", "-created_at"], name="patients_list_idx"),
+        ]
+
+    def __str__(self):
+        return self.record_number
+
+
+class MedicationEntry(models.Model):
+    """One dated fact of the medication history: a dose taken, reduced or stopped."""
+
+    class Drug(models.TextChoices):
+        ALPRAZOLAM = "alprazolam", _("Alprazolam")
+        CHLORDIAZEPOXIDE = "chlordiazepoxide", _("Chlordiazepoxide")
+        CLONAZEPAM = "clonazepam", _("Clonazepam")
+        DIAZEPAM = "diazepam", _("Diazepam")
+        LORAZEPAM = "lorazepam", _("Lorazepam")
+        OXAZEPAM = "oxazepam", _("Oxazepam")
+        TEMAZEPAM = "temazepam", _("Temazepam")
+
+    class Kind(models.TextChoices):
+        DOSE = "dose", _("Current dose")
+        REDUCTION = "reduction", _("Dose reduction")
+        STOP = "stop", _("Stopped")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="medication_entries")
+    drug = models.CharField(_("drug"), max_length=32, choices=Drug.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.DOSE)
+    daily_dose_mg = models.DecimalField(_("daily dose (mg)"), max_digits=7, decimal_places=3)
+    date = models.DateField(_("date"))
+    equivalence_table = models.CharField(max_length=32, default=DEFAULT_TABLE, editable=False)
+    diazepam_equivalent_mg = models.DecimalField(max_digits=8, decimal_places=2, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(daily_dose_mg__gte=0), name="patients_medication_dose_nonnegative"),
+            models.CheckConstraint(
+                condition=~Q(kind="stop") | Q(daily_dose_mg=0), name="patients_medication_stop_is_zero"
+            ),
+            models.CheckConstraint(
+                condition=Q(equivalence_table__in=list(TABLES)), name="patients_medication_known_table"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.drug} {self.daily_dose_mg} mg"
+
+    def compute_equivalent(self):
+        self.diazepam_equivalent_mg = diazepam_equivalent(
+            drug=self.drug, daily_dose_mg=self.daily_dose_mg, table=self.equivalence_table
+        )

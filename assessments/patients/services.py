@@ -1,0 +1,61 @@
+import datetime
+
+from django.db import transaction
+
+from assessments.core.audit import Action, audit_log
+
+from .models import MedicationEntry, Patient
+
+
+@transaction.atomic
+def patient_create(*, user, display_name: str = "", year_of_birth: int | None = None, request=None) -> Patient:
+    patient = Patient.objects.create(
+        primary_clinician=user, display_name=display_name, year_of_birth=year_of_birth
+    )
+    audit_log(request=request, user=user, action=Action.CREATE, obj=patient)
+    return patient
+
+
+@transaction.atomic
+def patient_set_status(*, patient: Patient, user, status: str, request=None) -> Patient:
+    patient.status = status
+    patient.save(update_fields=["status", "updated_at"])
+    audit_log(request=request, user=user, action=Action.UPDATE, obj=patient, data={"status": status})
+    return patient
+
+
+@transaction.atomic
+def medication_add(
+    *, patient: Patient, user, drug: str, kind: str, daily_dose_mg, date: datetime.date, request=None
+) -> MedicationEntry:
+    entry = MedicationEntry(
+        patient=patient, drug=drug, kind=kind, daily_dose_mg=daily_dose_mg, date=date, created_by=user
+    )
+    entry.compute_equivalent()
+    entry.full_clean()
+    entry.save()
+    audit_log(
+        request=request, user=user, action=Action.CREATE, obj=entry, patient=patient,
+        data={"drug": drug, "kind": kind},
+    )
+    return entry
+
+
+def medication_prefill(*, entries: list[MedicationEntry], today: datetime.date) -> dict:
+    """`med_status` and `days_since_dose_change` as the history implies them, for a
+    new interview to start from (the clinician can change both)."""
+    if not entries:
+        return {}
+    history = sorted(entries, key=lambda e: (e.date, e.created_at))
+    last = history[-1]
+    if last.kind == MedicationEntry.Kind.STOP:
+        return {"med_status": "discontinued", "days_since_dose_change": _days(today, last.date)}
+    changes = [e for e in history if e.kind == MedicationEntry.Kind.REDUCTION]
+    if changes:
+        return {"med_status": "tapering", "days_since_dose_change": _days(today, changes[-1].date)}
+    return {"med_status": "stable_dose"}
+
+
+def _days(today: datetime.date, then: datetime.date) -> int:
+    # The interview item accepts 0-3650 days; a future-dated entry counts as today.
+    return min(max((today - then).days, 0), 3650)

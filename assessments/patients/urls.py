@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.patient_list, name="patient-list"),
+    path("new/", views.patient_create, name="patient-create"),
+    path("<uuid:patient_uuid>/", views.patient_detail, name="patient-detail"),
+    path("<uuid:patient_uuid>/medication/", views.medication_add, name="medication-add"),
+    path("<uuid:patient_uuid>/archive/", views.patient_archive, name="patient-archive"),
+]

@@ -1,0 +1,84 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments.accounts.roles import Role
+from assessments.core.access import get_visible_or_404
+from assessments.core.permissions import role_required
+from assessments.interviews.forms import SessionForm
+
+from . import selectors, services
+from .forms import MedicationForm, PatientForm
+from .models import Patient
+
+
+@require_GET
+def patient_list(request):
+    status = request.GET.get("status", Patient.Status.ACTIVE)
+    patients = selectors.patient_list(user=request.user, status=status, ordering=request.GET.get("sort", ""))
+    page = Paginator(patients, 25).get_page(request.GET.get("page"))
+    return render(request, "patients/list.html", {"page": page, "status": status})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.CLINICIAN)
+def patient_create(request):
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        patient = services.patient_create(user=request.user, request=request, **form.cleaned_data)
+        messages.success(request, _("Patient %(record)s created.") % {"record": patient.record_number})
+        return redirect("patient-detail", patient_uuid=patient.uuid)
+    return render(request, "patients/create.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _detail_context(request, patient, **forms):
+    entries = list(patient.medication_entries.all())
+    sessions = list(selectors.patient_sessions(patient))
+    return {
+        "patient": patient,
+        "entries": entries,
+        "sessions": sessions,
+        "timeline": selectors.patient_timeline(sessions=sessions, entries=entries),
+        "medication_form": forms.get("medication_form") or MedicationForm(initial={"date": timezone.localdate()}),
+        "session_form": forms.get("session_form") or SessionForm(initial={"date": timezone.localdate()}),
+    }
+
+
+@require_GET
+def patient_detail(request, patient_uuid):
+    patient = get_visible_or_404(request, Patient.objects, uuid=patient_uuid)
+    return render(request, "patients/detail.html", _detail_context(request, patient))
+
+
+@require_POST
+@role_required(Role.CLINICIAN)
+def medication_add(request, patient_uuid):
+    patient = _own_patient(request, patient_uuid)
+    form = MedicationForm(request.POST)
+    if form.is_valid():
+        services.medication_add(patient=patient, user=request.user, request=request, **form.cleaned_data)
+        messages.success(request, _("Medication entry added."))
+        return redirect("patient-detail", patient_uuid=patient.uuid)
+    context = _detail_context(request, patient, medication_form=form)
+    return render(request, "patients/detail.html", context, status=400)
+
+
+@require_POST
+@role_required(Role.CLINICIAN)
+def patient_archive(request, patient_uuid):
+    patient = _own_patient(request, patient_uuid)
+    target = Patient.Status.ACTIVE if patient.status == Patient.Status.ARCHIVED else Patient.Status.ARCHIVED
+    services.patient_set_status(patient=patient, user=request.user, status=target, request=request)
+    return redirect("patient-detail", patient_uuid=patient.uuid)
+
+
+def _own_patient(request, patient_uuid) -> Patient:
+    """Supervisors may read a patient; only the patient's own clinician changes it."""
+    patient = get_visible_or_404(request, Patient.objects, uuid=patient_uuid, audit=False)
+    if patient.primary_clinician_id != request.user.pk:
+        raise PermissionDenied
+    return patient

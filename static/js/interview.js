@@ -1,0 +1,74 @@
+// Interview page: conditional items, progress, and the saved/unsaved state around
+// htmx autosave. No inline script anywhere (CSP); everything hangs off data-attributes.
+(function () {
+  "use strict";
+  var form = document.getElementById("interview-form");
+  if (!form) return;
+  var status = document.getElementById("save-status");
+
+  function valuesOf(name) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name === name && ((el.type !== "radio" && el.type !== "checkbox") || el.checked) && el.value !== "";
+    }).map(function (el) { return el.value; });
+  }
+
+  function applyConditions() {
+    form.querySelectorAll("[data-visible-item]").forEach(function (block) {
+      var current = valuesOf(block.dataset.visibleItem);
+      var listed = block.dataset.visibleValues.split(" ");
+      var hit = current.some(function (v) { return listed.indexOf(v) !== -1; });
+      var show = block.dataset.visibleMode === "in" ? hit : !hit;
+      block.classList.toggle("is-hidden", !show);
+      block.querySelectorAll("input, select, textarea").forEach(function (el) { el.disabled = !show; });
+    });
+  }
+
+  function updateProgress() {
+    var total = 0, answered = 0;
+    form.querySelectorAll(".interview-section").forEach(function (section) {
+      var t = 0, a = 0;
+      section.querySelectorAll(".interview-item:not(.is-hidden)").forEach(function (item) {
+        var names = {};
+        item.querySelectorAll("input, textarea, select").forEach(function (el) { names[el.name] = true; });
+        Object.keys(names).forEach(function (name) { t += 1; if (valuesOf(name).length) a += 1; });
+      });
+      total += t; answered += a;
+      var badge = document.querySelector('[data-section-count="' + section.id + '"]');
+      if (badge) badge.textContent = a + "/" + t;
+    });
+    var pct = total ? Math.round(100 * answered / total) : 0;
+    var bar = document.getElementById("progress-bar");
+    bar.style.width = pct + "%";
+    bar.textContent = pct + "%";
+    document.getElementById("progress").setAttribute("aria-valuenow", String(pct));
+  }
+
+  function setStatus(text, state) {
+    status.textContent = text;
+    status.dataset.state = state;
+  }
+
+  form.addEventListener("input", function () { setStatus(form.dataset.unsaved, "unsaved"); });
+  form.addEventListener("change", function () { applyConditions(); updateProgress(); });
+  form.addEventListener("htmx:beforeRequest", function () { setStatus(form.dataset.saving, "saving"); });
+  // A lost connection keeps the answers on the page and retries on the next change.
+  form.addEventListener("htmx:afterSwap", function () {
+    var inner = status.querySelector("[data-state]");
+    status.dataset.state = inner ? inner.dataset.state : "saved";
+  });
+  form.addEventListener("htmx:sendError", function () { setStatus(form.dataset.offline, "offline"); });
+  form.addEventListener("htmx:configRequest", function (event) {
+    // Hidden (conditional) items are disabled, so they are not sent.
+    event.detail.parameters.lock_version = document.getElementById("lock-version").value;
+  });
+  window.addEventListener("online", function () {
+    if (status.dataset.state === "offline" && window.htmx) window.htmx.trigger(form, "change");
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (status.dataset.state === "unsaved" || status.dataset.state === "offline") {
+      event.preventDefault();
+    }
+  });
+  applyConditions();
+  updateProgress();
+})();

@@ -1,0 +1,48 @@
+"""Small builders for clinical records, going through the services like the app does."""
+
+import datetime
+import json
+from pathlib import Path
+
+from assessments.interviews import services as interview_services
+from assessments.patients.services import medication_add, patient_create
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def shared_dir() -> Path:
+    import os
+
+    return Path(os.environ.get("ZEUS_SHARED_DIR", ROOT.parent / "shared"))
+
+
+def vignette(name: str) -> dict:
+    return json.loads((shared_dir() / "vignettes" / f"{name}.json").read_text())
+
+
+def patient_for(clinician, **kwargs):
+    return patient_create(user=clinician, **kwargs)
+
+
+def taper(patient, clinician, *, today: datetime.date):
+    medication_add(patient=patient, user=clinician, drug="lorazepam", kind="dose", daily_dose_mg=2,
+                   date=today - datetime.timedelta(days=90))
+    medication_add(patient=patient, user=clinician, drug="lorazepam", kind="reduction", daily_dose_mg=1,
+                   date=today - datetime.timedelta(days=10))
+
+
+def draft_interview(patient, clinician, *, date: datetime.date | None = None):
+    return interview_services.session_start(
+        patient=patient, user=clinician, date=date or datetime.date.today()
+    )
+
+
+def finalized_interview(patient, clinician, answers: dict, password: str, *, date=None):
+    interview = draft_interview(patient, clinician, date=date)
+    interview_services.interview_save_draft(
+        interview=interview, user=clinician, answers=answers, lock_version=interview.lock_version
+    )
+    interview.refresh_from_db()
+    formulation = interview_services.interview_finalize(interview=interview, user=clinician, password=password)
+    interview.refresh_from_db()
+    return interview, formulation

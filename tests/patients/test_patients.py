@@ -1,0 +1,134 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from assessments.core.models import AuditEntry
+from assessments.patients.models import MedicationEntry, Patient
+from assessments.patients.services import medication_prefill
+from tests.factories import patient_for, taper
+
+
+def test_it_creates_a_patient_with_a_generated_record_number(login, clinician):
+    response = login(clinician).post(reverse("patient-create"), {"display_name": "", "year_of_birth": "1980"})
+    patient = Patient.objects.get()
+    assert response.status_code == 302 and response.url == reverse("patient-detail", args=[patient.uuid])
+    assert patient.record_number.startswith("ZA-") and len(patient.record_number) == 9
+    assert patient.primary_clinician == clinician
+    assert AuditEntry.objects.filter(action="create", object_uuid=patient.uuid, user=clinician).exists()
+
+
+def test_it_refuses_an_impossible_year_of_birth_naming_the_field(login, clinician):
+    response = login(clinician).post(reverse("patient-create"), {"year_of_birth": "1700"})
+    assert response.status_code == 400
+    assert "year" in response.content.decode().lower()
+    assert not Patient.objects.exists()
+
+
+def test_it_forbids_patient_creation_to_non_clinicians(login, qs_admin):
+    assert login(qs_admin).get(reverse("patient-create")).status_code == 403
+
+
+def test_it_lists_only_the_clinicians_own_patients(login, clinician, other_clinician):
+    mine = patient_for(clinician)
+    theirs = patient_for(other_clinician)
+    body = login(clinician).get(reverse("patient-list")).content.decode()
+    assert mine.record_number in body
+    assert theirs.record_number not in body
+
+
+def test_it_hides_another_clinicians_patient_and_audits_the_attempt(login, clinician, other_clinician):
+    theirs = patient_for(other_clinician, display_name="Jan Kowalski")
+    response = login(clinician).get(reverse("patient-detail", args=[theirs.uuid]))
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert theirs.record_number not in body and "Kowalski" not in body
+    assert AuditEntry.objects.filter(action="denied", user=clinician).count() == 1
+
+
+def test_it_shows_a_supervisor_the_patients_of_supervised_clinicians(login, clinician, supervisor, other_clinician):
+    supervised = patient_for(clinician)
+    unsupervised = patient_for(other_clinician)
+    client = login(supervisor)
+    assert client.get(reverse("patient-detail", args=[supervised.uuid])).status_code == 200
+    assert client.get(reverse("patient-detail", args=[unsupervised.uuid])).status_code == 404
+
+
+def test_it_audits_every_read_of_a_patient(login, clinician):
+    patient = patient_for(clinician)
+    login(clinician).get(reverse("patient-detail", args=[patient.uuid]))
+    assert AuditEntry.objects.filter(action="view", patient_uuid=patient.uuid, user=clinician).count() == 1
+
+
+def test_it_refuses_the_wrong_method(login, clinician):
+    patient = patient_for(clinician)
+    client = login(clinician)
+    assert client.post(reverse("patient-detail", args=[patient.uuid])).status_code == 405
+    assert client.get(reverse("medication-add", args=[patient.uuid])).status_code == 405
+
+
+def test_it_adds_medication_with_its_diazepam_equivalent(login, clinician):
+    patient = patient_for(clinician)
+    response = login(clinician).post(
+        reverse("medication-add", args=[patient.uuid]),
+        {"drug": "alprazolam", "kind": "dose", "daily_dose_mg": "1.5", "date": "2026-01-10"},
+    )
+    assert response.status_code == 302
+    entry = MedicationEntry.objects.get()
+    assert str(entry.diazepam_equivalent_mg) == "30.00" and entry.equivalence_table == "ashton"
+    page = login(clinician).get(reverse("patient-detail", args=[patient.uuid])).content.decode()
+    assert "30.00" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"drug": "alprazolam", "kind": "dose", "daily_dose_mg": "-1", "date": "2026-01-10"}, "daily_dose_mg"),
+        ({"drug": "aspirin", "kind": "dose", "daily_dose_mg": "1", "date": "2026-01-10"}, "drug"),
+        ({"drug": "diazepam", "kind": "stop", "daily_dose_mg": "5", "date": "2026-01-10"}, "daily_dose_mg"),
+        ({"drug": "diazepam", "kind": "dose", "daily_dose_mg": "5", "date": "2099-01-10"}, "date"),
+        ({"drug": "diazepam", "kind": "dose", "daily_dose_mg": "abc", "date": "2026-01-10"}, "daily_dose_mg"),
+    ],
+)
+def test_it_refuses_bad_medication_input_beside_the_field(login, clinician, data, field):
+    patient = patient_for(clinician)
+    response = login(clinician).post(reverse("medication-add", args=[patient.uuid]), data)
+    assert response.status_code == 400
+    assert f'id="error_1_id_{field}"' in response.content.decode()
+    assert not MedicationEntry.objects.exists()
+
+
+def test_it_lets_a_supervisor_read_but_not_change_a_patient(login, clinician, supervisor):
+    patient = patient_for(clinician)
+    response = login(supervisor).post(
+        reverse("medication-add", args=[patient.uuid]),
+        {"drug": "diazepam", "kind": "dose", "daily_dose_mg": "5", "date": "2026-01-10"},
+    )
+    assert response.status_code == 403
+    assert not MedicationEntry.objects.exists()
+
+
+def test_it_prefills_the_medication_status_from_the_history(clinician):
+    today = datetime.date(2026, 11, 27)
+    patient = patient_for(clinician)
+    taper(patient, clinician, today=today)
+    entries = list(patient.medication_entries.all())
+    assert medication_prefill(entries=entries, today=today) == {"med_status": "tapering", "days_since_dose_change": 10}
+    assert medication_prefill(entries=entries[:1], today=today) == {"med_status": "stable_dose"}
+    assert medication_prefill(entries=[], today=today) == {}
+
+
+def test_it_archives_a_patient_out_of_the_active_list(login, clinician):
+    patient = patient_for(clinician)
+    client = login(clinician)
+    client.post(reverse("patient-archive", args=[patient.uuid]))
+    patient.refresh_from_db()
+    assert patient.status == "archived"
+    assert patient.record_number not in client.get(reverse("patient-list")).content.decode()
+    assert patient.record_number in client.get(reverse("patient-list") + "?status=archived").content.decode()
+
+
+def test_it_ignores_unknown_sort_and_status_values(login, clinician):
+    patient_for(clinician)
+    response = login(clinician).get(reverse("patient-list") + "?sort=id);DROP&status=bogus")
+    assert response.status_code == 200

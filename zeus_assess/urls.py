@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from health_check.views import HealthCheckView
+
+from assessments.accounts import views as account_views
+from assessments.core.health import health_checks
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Open to load balancers and compose healthchecks: it reveals no data.
+    path("patients/", include("assessments.patients.urls")),
+    path("", include("assessments.interviews.urls")),
+    path("health/", login_not_required(HealthCheckView.as_view(checks=health_checks())), name="health"),
+    path("api/v1/", include("assessments.formulation.api_urls")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
