@@ -131,6 +131,9 @@ def _save_status(request, interview, context, status):
             return redirect("interview-detail", interview_uuid=interview.uuid)
         form, _compiled = _form(interview, request.POST)
         return _page(request, interview, form=form, errors=context["errors"], status=status)
+    errors = context.get("errors", {})
+    context["general_error"] = errors.get("__all__")
+    context["error_rows"] = [(code, errors.get(code, "")) for code in context["item_codes"]]
     return render(request, "interviews/_save_status.html", context, status=status)
 
 

@@ -1,0 +1,216 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from assessments.core.models import AuditEntry
+from assessments.formulation.models import Formulation
+from assessments.interviews.models import Interview
+from tests.conftest import PASSWORD
+from tests.factories import draft_interview, finalized_interview, patient_for, taper, vignette
+
+
+@pytest.fixture
+def patient(clinician, cadi):
+    return patient_for(clinician)
+
+
+def _post_answers(answers: dict, **extra) -> dict:
+    data = {code: value for code, value in answers.items()}
+    data.update(extra)
+    return data
+
+
+def test_it_starts_a_session_with_a_draft_prefilled_from_the_taper(login, clinician, patient):
+    today = datetime.date.today()
+    taper(patient, clinician, today=today)
+    response = login(clinician).post(reverse("session-create", args=[patient.uuid]), {"date": today.isoformat()})
+    interview = Interview.objects.get()
+    assert response.status_code == 302 and response.url == reverse("interview-detail", args=[interview.uuid])
+    assert interview.answers == {"med_status": "tapering", "days_since_dose_change": 10}
+    assert interview.question_set_version.ref == "cadi@1"
+    page = login(clinician).get(response.url).content.decode()
+    assert 'value="tapering"' in page and "checked" in page
+
+
+def test_it_autosaves_a_draft_and_bumps_the_lock(login, clinician, patient):
+    interview = draft_interview(patient, clinician)
+    response = login(clinician).post(
+        reverse("interview-autosave", args=[interview.uuid]),
+        _post_answers({"onset_pattern": "cue_linked", "automaticity": "3", "cue_contexts": ["night_bedtime"]},
+                      lock_version=interview.lock_version),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert 'data-state="saved"' in response.content.decode()
+    interview.refresh_from_db()
+    assert interview.answers == {"onset_pattern": "cue_linked", "automaticity": 3, "cue_contexts": ["night_bedtime"]}
+    assert interview.lock_version == 2
+    assert AuditEntry.objects.filter(action="update", object_uuid=interview.uuid).exists()
+
+
+def test_it_tells_the_second_tab_and_stores_nothing_from_it(login, clinician, patient):
+    interview = draft_interview(patient, clinician)
+    client = login(clinician)
+    url = reverse("interview-autosave", args=[interview.uuid])
+    client.post(url, {"automaticity": "1", "lock_version": "1"}, HTTP_HX_REQUEST="true")
+    stale = client.post(url, {"automaticity": "4", "lock_version": "1"}, HTTP_HX_REQUEST="true")
+    assert stale.status_code == 409
+    assert "saved elsewhere" in stale.content.decode()
+    interview.refresh_from_db()
+    assert interview.answers["automaticity"] == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        ({"automaticity": "7"}, "automaticity"),
+        ({"onset_pattern": "sometimes"}, "onset_pattern"),
+        ({"days_since_dose_change": "-3", "med_status": "tapering"}, "days_since_dose_change"),
+        ({"days_since_dose_change": "abc", "med_status": "tapering"}, "days_since_dose_change"),
+        ({"anxiety_symptoms": ["insomnia", "sneezing"]}, "anxiety_symptoms"),
+    ],
+)
+def test_it_refuses_bad_answers_beside_the_field_in_the_engines_words(login, clinician, patient, data, code):
+    from assessments.formulation.services import compiled_for
+
+    interview = draft_interview(patient, clinician)
+    before = dict(interview.answers)
+    response = login(clinician).post(
+        reverse("interview-autosave", args=[interview.uuid]), {**data, "lock_version": "1"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 400
+    expected = compiled_for(interview.question_set_version).validate(
+        {k: (int(v) if isinstance(v, str) and v.lstrip("-").isdigit() else v) for k, v in data.items()}
+    )[code]
+    body = response.content.decode()
+    assert f'id="err-{code}"' in body and escape(expected) in body
+    interview.refresh_from_db()
+    assert interview.answers == before and interview.lock_version == 1
+
+
+def test_it_drops_answers_to_hidden_conditional_items(login, clinician, patient):
+    interview = draft_interview(patient, clinician)
+    login(clinician).post(
+        reverse("interview-autosave", args=[interview.uuid]),
+        {"med_status": "stable_dose", "days_since_dose_change": "12", "lock_version": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    interview.refresh_from_db()
+    assert interview.answers == {"med_status": "stable_dose"}
+
+
+def test_it_finalizes_with_the_password_and_stores_the_formulation(login, clinician, patient):
+    interview = draft_interview(patient, clinician)
+    answers = {**vignette("P1-clear-craving")["answers"], "clinician_impression": "mainly_craving"}
+    response = login(clinician).post(
+        reverse("interview-finalize", args=[interview.uuid]),
+        _post_answers(answers, lock_version="1", password=PASSWORD),
+    )
+    formulation = Formulation.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("formulation-detail", args=[formulation.uuid])
+    interview.refresh_from_db()
+    assert interview.status == "finalized" and interview.finalized_by == clinician
+    assert formulation.interview == interview and formulation.dominant == "craving"
+    assert formulation.answers["automaticity"] == 4
+    assert AuditEntry.objects.filter(action="finalize", object_uuid=interview.uuid, user=clinician).exists()
+
+
+def test_it_signs_nothing_with_a_wrong_password(login, clinician, patient):
+    interview = draft_interview(patient, clinician)
+    answers = {**vignette("P2-clear-anxiety")["answers"], "clinician_impression": "mainly_anxiety"}
+    response = login(clinician).post(
+        reverse("interview-finalize", args=[interview.uuid]),
+        _post_answers(answers, lock_version="1", password="not-my-password"),
+    )
+    assert response.status_code == 400
+    assert "password is not correct" in response.content.decode()
+    interview.refresh_from_db()
+    assert interview.status == "draft" and not Formulation.objects.exists()
+    # What was on the page is kept as a draft: nothing typed is lost.
+    assert interview.answers["resemblance_to_prior_pattern"] == 4
+
+
+def test_it_requires_the_clinicians_impression_before_finalizing(login, clinician, patient):
+    interview = draft_interview(patient, clinician)
+    response = login(clinician).post(
+        reverse("interview-finalize", args=[interview.uuid]),
+        _post_answers(vignette("P2-clear-anxiety")["answers"], lock_version="1", password=PASSWORD),
+    )
+    assert response.status_code == 400
+    assert 'id="err-clinician_impression"' in response.content.decode()
+    assert not Formulation.objects.exists()
+
+
+def test_it_locks_a_finalized_interview(login, clinician, patient):
+    interview, _ = finalized_interview(
+        patient, clinician, {"automaticity": 2, "clinician_impression": "unclear"}, PASSWORD
+    )
+    response = login(clinician).post(
+        reverse("interview-autosave", args=[interview.uuid]),
+        {"automaticity": "4", "lock_version": str(interview.lock_version)},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 409
+    interview.refresh_from_db()
+    assert interview.answers["automaticity"] == 2
+
+
+def test_it_amends_into_a_new_linked_version_keeping_the_original(login, clinician, patient):
+    original, formulation = finalized_interview(
+        patient, clinician, {"automaticity": 2, "clinician_impression": "unclear"}, PASSWORD
+    )
+    response = login(clinician).post(reverse("interview-amend", args=[original.uuid]))
+    amendment = Interview.objects.get(amends=original)
+    assert response.url == reverse("interview-detail", args=[amendment.uuid])
+    assert amendment.status == "draft" and amendment.answers == original.answers
+    login(clinician).post(
+        reverse("interview-autosave", args=[amendment.uuid]),
+        {"automaticity": "4", "clinician_impression": "unclear", "lock_version": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    original.refresh_from_db()
+    assert original.answers["automaticity"] == 2 and original.status == "finalized"
+    assert Formulation.objects.get(pk=formulation.pk).result == formulation.result
+    assert "amendment" in login(clinician).get(reverse("interview-detail", args=[original.uuid])).content.decode()
+
+
+def test_it_shows_the_formulation_page_with_its_parts(login, clinician, patient):
+    answers = {**vignette("P6-anxiety-with-active-suicidal-thoughts")["answers"], "clinician_impression": "mixed"}
+    _, formulation = finalized_interview(patient, clinician, answers, PASSWORD)
+    body = login(clinician).get(reverse("formulation-detail", args=[formulation.uuid])).content.decode()
+    assert 'id="safety-banner"' in body
+    assert 'data-dominant="anxiety"' in body
+    assert f"{formulation.result['anxiety_share']}%" in body
+    assert "does not replace" in body
+    assert "cadi@1" in body and formulation.engine_version in body
+    for rule in formulation.result["rules"]:
+        assert f'data-rule="{rule["id"]}"' in body
+
+
+@pytest.mark.parametrize("name", ["interview-detail", "interview-autosave", "interview-finalize", "interview-amend"])
+def test_it_hides_interviews_from_outsiders(login, clinician, other_clinician, patient, name):
+    interview = draft_interview(patient, clinician)
+    client = login(other_clinician)
+    response = client.get(reverse(name, args=[interview.uuid])) if name == "interview-detail" else client.post(
+        reverse(name, args=[interview.uuid]), {"lock_version": "1", "password": PASSWORD}
+    )
+    assert response.status_code == 404
+    assert patient.record_number not in response.content.decode()
+
+
+def test_it_hides_formulations_from_outsiders(login, clinician, other_clinician, patient):
+    _, formulation = finalized_interview(patient, clinician, {"clinician_impression": "unclear"}, PASSWORD)
+    response = login(other_clinician).get(reverse("formulation-detail", args=[formulation.uuid]))
+    assert response.status_code == 404
+    assert patient.record_number not in response.content.decode()
+
+
+def test_it_refuses_get_on_state_changing_urls(login, clinician, patient):
+    interview = draft_interview(patient, clinician)
+    client = login(clinician)
+    for name in ("interview-autosave", "interview-finalize", "interview-amend"):
+        assert client.get(reverse(name, args=[interview.uuid])).status_code == 405
+    assert client.get(reverse("session-create", args=[patient.uuid])).status_code == 405
