@@ -16,7 +16,7 @@ def test_it_logs_in_through_the_real_page_and_lands_on_the_role_home(live_server
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(f"{live_server.url}/")
-    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
 
 
 def test_it_has_no_serious_accessibility_violations_on_login(live_server, page, axe_check):

@@ -1,0 +1,97 @@
+"""Pages issue the same number of queries whatever the volume behind them."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments.formulation.models import Formulation
+from assessments.interviews.models import ClinicalSession, Interview
+from assessments.patients.models import MedicationEntry, Patient
+from tests.conftest import PASSWORD
+from tests.factories import finalized_interview, patient_for
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def _bulk_patients(clinician, n, prefix):
+    Patient.objects.bulk_create(
+        Patient(primary_clinician=clinician, record_number=f"{prefix}-{i:06d}") for i in range(n)
+    )
+
+
+def _bulk_history(patient, clinician, template: Interview, formulation: Formulation, n: int):
+    """n more sessions, each with a finalized interview and its formulation, plus n doses."""
+    today = datetime.date.today()
+    MedicationEntry.objects.bulk_create(
+        MedicationEntry(patient=patient, drug="diazepam", kind="dose", daily_dose_mg=10, date=today,
+                        diazepam_equivalent_mg=10, created_by=clinician)
+        for _ in range(n)
+    )
+    sessions = ClinicalSession.objects.bulk_create(
+        ClinicalSession(patient=patient, clinician=clinician, date=today - datetime.timedelta(days=i))
+        for i in range(n)
+    )
+    interviews = Interview.objects.bulk_create(
+        Interview(session=s, question_set_version=template.question_set_version, status="finalized",
+                  answers=template.answers, finalized_at=template.finalized_at, finalized_by=clinician)
+        for s in sessions
+    )
+    Formulation.objects.bulk_create(
+        Formulation(interview=i, question_set_version=formulation.question_set_version,
+                    engine_version=formulation.engine_version, answers=formulation.answers,
+                    result=formulation.result, dominant=formulation.dominant,
+                    craving_share=formulation.craving_share, created_by=clinician)
+        for i in interviews
+    )
+
+
+def test_it_lists_10_or_1000_patients_in_the_same_number_of_queries(login, clinician, django_assert_num_queries):
+    client = login(clinician)
+    _bulk_patients(clinician, 10, "ZB")
+    few = _queries(client, reverse("patient-list"))
+    _bulk_patients(clinician, 990, "ZC")
+    with django_assert_num_queries(few):
+        client.get(reverse("patient-list"))
+
+
+@pytest.fixture
+def history(clinician, cadi):
+    patient = patient_for(clinician)
+    interview, formulation = finalized_interview(
+        patient, clinician, {"automaticity": 3, "clinician_impression": "unclear"}, PASSWORD
+    )
+    return patient, interview, formulation
+
+
+def test_it_shows_a_patient_with_10_or_1000_interviews_in_the_same_number_of_queries(
+    login, clinician, history, django_assert_num_queries
+):
+    patient, interview, formulation = history
+    client = login(clinician)
+    url = reverse("patient-detail", args=[patient.uuid])
+    _bulk_history(patient, clinician, interview, formulation, 9)
+    few = _queries(client, url)
+    _bulk_history(patient, clinician, interview, formulation, 990)
+    with django_assert_num_queries(few):
+        response = client.get(url)
+    assert response.content.decode().count('href="/formulations/') == 1000
+
+
+def test_it_shows_a_formulation_in_the_same_number_of_queries_however_many_exist(
+    login, clinician, history, django_assert_num_queries
+):
+    patient, interview, formulation = history
+    client = login(clinician)
+    url = reverse("formulation-detail", args=[formulation.uuid])
+    _bulk_history(patient, clinician, interview, formulation, 9)
+    few = _queries(client, url)
+    _bulk_history(patient, clinician, interview, formulation, 990)
+    with django_assert_num_queries(few):
+        client.get(url)
