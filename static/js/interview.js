@@ -60,6 +60,23 @@
   form.addEventListener("htmx:configRequest", function (event) {
     // Hidden (conditional) items are disabled, so they are not sent.
     event.detail.parameters.lock_version = document.getElementById("lock-version").value;
+    delete event.detail.parameters.password;
+  });
+  // Finalizing while an autosave is in flight would quote a stale lock version:
+  // hold the submission until the save has answered.
+  var held = false, heldSubmitter = null;
+  form.addEventListener("submit", function (event) {
+    if (form.classList.contains("htmx-request")) {
+      event.preventDefault();
+      held = true;
+      heldSubmitter = event.submitter || null;
+    }
+  });
+  form.addEventListener("htmx:afterRequest", function () {
+    if (!held) return;
+    held = false;
+    // Let htmx finish swapping the new lock version in before submitting.
+    window.setTimeout(function () { form.requestSubmit(heldSubmitter); }, 0);
   });
   window.addEventListener("online", function () {
     if (status.dataset.state === "offline" && window.htmx) window.htmx.trigger(form, "change");
