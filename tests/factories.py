@@ -25,10 +25,22 @@ def patient_for(clinician, **kwargs):
 
 
 def taper(patient, clinician, *, today: datetime.date):
-    medication_add(patient=patient, user=clinician, drug="lorazepam", kind="dose", daily_dose_mg=2,
-                   date=today - datetime.timedelta(days=90))
-    medication_add(patient=patient, user=clinician, drug="lorazepam", kind="reduction", daily_dose_mg=1,
-                   date=today - datetime.timedelta(days=10))
+    medication_add(
+        patient=patient,
+        user=clinician,
+        drug="lorazepam",
+        kind="dose",
+        daily_dose_mg=2,
+        date=today - datetime.timedelta(days=90),
+    )
+    medication_add(
+        patient=patient,
+        user=clinician,
+        drug="lorazepam",
+        kind="reduction",
+        daily_dose_mg=1,
+        date=today - datetime.timedelta(days=10),
+    )
 
 
 def draft_interview(patient, clinician, *, date: datetime.date | None = None):
@@ -43,6 +55,8 @@ def finalized_interview(patient, clinician, answers: dict, password: str, *, dat
         interview=interview, user=clinician, answers=answers, lock_version=interview.lock_version
     )
     interview.refresh_from_db()
-    formulation = interview_services.interview_finalize(interview=interview, user=clinician, password=password)
+    formulation = interview_services.interview_finalize(
+        interview=interview, user=clinician, password=password
+    )
     interview.refresh_from_db()
     return interview, formulation

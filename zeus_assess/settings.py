@@ -17,8 +17,14 @@ SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    # Only reachable with DEBUG on: a throwaway key for local development.
-    SECRET_KEY = "django-insecure-development-only-key-never-used-in-production-0123456789"
+    # Development only: a random key made once per checkout and kept out of git,
+    # so that no key is ever written in the source.
+    _dev_key = BASE_DIR / ".dev_secret_key"
+    if not _dev_key.exists():
+        import secrets
+
+        _dev_key.write_text(secrets.token_urlsafe(50))
+    SECRET_KEY = _dev_key.read_text().strip()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -8,7 +8,5 @@ def health_checks() -> list:
         from redis.asyncio import Redis
 
         url = settings.REDIS_URL
-        checks.append(
-            ("health_check.contrib.redis.Redis", {"client_factory": lambda: Redis.from_url(url)})
-        )
+        checks.append(("health_check.contrib.redis.Redis", {"client_factory": lambda: Redis.from_url(url)}))
     return checks

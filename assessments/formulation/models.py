@@ -61,11 +61,11 @@ class Formulation(models.Model):
     def __str__(self):
         return f"{self.question_set_version} {self.dominant} ({self.created_at:%Y-%m-%d})"
 
-    def localized_result(self, language: str) -> dict:
-        return self.translations.get(language) or self.result
-
     def save(self, *args, **kwargs):
         # Stored formulations are evidence of what the engine said: never rewritten.
         if not self._state.adding:
             raise ValueError("A stored formulation cannot be changed.")
         super().save(*args, **kwargs)
+
+    def localized_result(self, language: str) -> dict:
+        return self.translations.get(language) or self.result

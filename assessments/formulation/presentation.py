@@ -26,8 +26,9 @@ DIRECTION_TITLES = (
 
 def formulation_display(*, formulation, definition, language: str) -> dict:
     result = formulation.localized_result(language)
+    rules = [_with_answer_texts(rule, definition, language) for rule in result["rules"]]
     groups = [
-        {"direction": d, "title": title, "rules": [r for r in result["rules"] if r["direction"] == d]}
+        {"direction": d, "title": title, "rules": [r for r in rules if r["direction"] == d]}
         for d, title in DIRECTION_TITLES
     ]
     flags = []
@@ -51,3 +52,20 @@ def formulation_display(*, formulation, definition, language: str) -> dict:
         "confidence_text": CONFIDENCE_TEXT.get(result["confidence"], result["confidence"]),
         "impression_text": options.get(impression, impression),
     }
+
+
+def _with_answer_texts(rule: dict, definition, language: str) -> dict:
+    """The rule with each triggering answer in words: question text and option labels."""
+    evidence = []
+    for ev in rule.get("evidence", []):
+        item = definition.items.get(ev["item"])
+        labels = {o.code: localized(o.label, language) for o in item.options} if item else {}
+        answer = ev["answer"]
+        shown = (
+            ", ".join(labels.get(a, str(a)) for a in answer)
+            if isinstance(answer, list)
+            else labels.get(answer, str(answer))
+        )
+        question = localized(item.text, language) if item else ev["item"]
+        evidence.append({**ev, "question": question, "answer_text": shown})
+    return {**rule, "evidence": evidence}

@@ -26,11 +26,15 @@ def formulation_compute(*, version: QuestionSetVersion, answers: dict, lang: str
 
 
 @transaction.atomic
-def formulation_create(*, version: QuestionSetVersion, answers: dict, user=None, interview=None) -> Formulation:
+def formulation_create(
+    *, version: QuestionSetVersion, answers: dict, user=None, interview=None
+) -> Formulation:
     result = formulation_compute(version=version, answers=answers)
     languages = compiled_for(version).definition.languages
     translations = {
-        lang: formulation_compute(version=version, answers=answers, lang=lang) for lang in languages if lang != "en"
+        lang: formulation_compute(version=version, answers=answers, lang=lang)
+        for lang in languages
+        if lang != "en"
     }
     return Formulation.objects.create(
         interview=interview,

@@ -73,8 +73,12 @@ def build_layout(definition, language: str) -> FormHelper:
     for section in definition.sections:
         blocks = [_item_block(definition.items[code]) for code in section.items]
         fieldsets.append(
-            Fieldset(localized(section.title, language), *blocks, css_id=f"section-{section.code}",
-                     css_class="interview-section")
+            Fieldset(
+                localized(section.title, language),
+                *blocks,
+                css_id=f"section-{section.code}",
+                css_class="interview-section",
+            )
         )
     helper.layout = Layout(*fieldsets)
     return helper

@@ -68,12 +68,16 @@ def _check_answers(interview: Interview, answers: dict) -> dict:
 
 
 @transaction.atomic
-def interview_save_draft(*, interview: Interview, user, answers: dict, lock_version: int, request=None) -> int:
+def interview_save_draft(
+    *, interview: Interview, user, answers: dict, lock_version: int, request=None
+) -> int:
     """Store a draft's answers if nobody saved since `lock_version`; returns the new
     lock version. Invalid answers store nothing and name every offending item."""
     answers = _check_answers(interview, answers)
     changed = sorted(
-        code for code in set(answers) | set(interview.answers) if answers.get(code) != interview.answers.get(code)
+        code
+        for code in set(answers) | set(interview.answers)
+        if answers.get(code) != interview.answers.get(code)
     )
     updated = Interview.objects.filter(
         pk=interview.pk, status=Interview.Status.DRAFT, lock_version=lock_version
@@ -82,8 +86,12 @@ def interview_save_draft(*, interview: Interview, user, answers: dict, lock_vers
         _raise_stale(interview)
     # Item codes only: the audit log never copies clinical content.
     audit_log(
-        request=request, user=user, action=Action.UPDATE, obj=interview,
-        patient=interview.session.patient, data={"items": changed},
+        request=request,
+        user=user,
+        action=Action.UPDATE,
+        obj=interview,
+        patient=interview.session.patient,
+        data={"items": changed},
     )
     return lock_version + 1
 
@@ -93,8 +101,12 @@ def _raise_stale(interview: Interview):
     if interview.status != Interview.Status.DRAFT:
         raise InterviewConflict({"__all__": _("This interview is finalized and can no longer be changed.")})
     raise InterviewConflict(
-        {"__all__": _("This draft was saved elsewhere (another tab or device). Reload to see the latest answers; "
-                      "your unsaved changes are still on this page.")}
+        {
+            "__all__": _(
+                "This draft was saved elsewhere (another tab or device). Reload to see the latest answers; "
+                "your unsaved changes are still on this page."
+            )
+        }
     )
 
 
@@ -108,8 +120,12 @@ def interview_finalize(*, interview: Interview, user, password: str, request=Non
     answers = _check_answers(interview, interview.answers)
     updated = Interview.objects.filter(
         pk=interview.pk, status=Interview.Status.DRAFT, lock_version=interview.lock_version
-    ).update(status=Interview.Status.FINALIZED, finalized_at=timezone.now(), finalized_by=user,
-             lock_version=F("lock_version") + 1)
+    ).update(
+        status=Interview.Status.FINALIZED,
+        finalized_at=timezone.now(),
+        finalized_by=user,
+        lock_version=F("lock_version") + 1,
+    )
     if not updated:
         _raise_stale(interview)
     interview.refresh_from_db()
@@ -117,7 +133,11 @@ def interview_finalize(*, interview: Interview, user, password: str, request=Non
         version=interview.question_set_version, answers=answers, user=user, interview=interview
     )
     audit_log(
-        request=request, user=user, action=Action.FINALIZE, obj=interview, patient=interview.session.patient,
+        request=request,
+        user=user,
+        action=Action.FINALIZE,
+        obj=interview,
+        patient=interview.session.patient,
         data={"formulation": str(formulation.uuid)},
     )
     return formulation
@@ -138,7 +158,11 @@ def interview_amend(*, interview: Interview, user, request=None) -> Interview:
         amends=interview,
     )
     audit_log(
-        request=request, user=user, action=Action.AMEND, obj=amendment, patient=interview.session.patient,
+        request=request,
+        user=user,
+        action=Action.AMEND,
+        obj=amendment,
+        patient=interview.session.patient,
         data={"amends": str(interview.uuid)},
     )
     return amendment

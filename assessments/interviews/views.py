@@ -6,14 +6,13 @@ from django.views.decorators.http import require_GET, require_POST
 from assessments.accounts.roles import Role
 from assessments.core.access import get_visible_or_404
 from assessments.core.permissions import role_required
+from assessments.core.texts import localized
 from assessments.formulation.models import Formulation
 from assessments.formulation.presentation import formulation_display
 from assessments.formulation.services import compiled_for
 from assessments.patients.models import Patient
 
 from . import services
-from assessments.core.texts import localized
-
 from .forms import SessionForm, initial_from_answers, interview_form_class
 from .models import Interview
 
@@ -57,8 +56,12 @@ def session_create(request, patient_uuid):
         raise PermissionDenied
     form = SessionForm(request.POST)
     if not form.is_valid():
-        return render(request, "interviews/session_invalid.html", {"form": form, "patient": patient}, status=400)
-    interview = services.session_start(patient=patient, user=request.user, request=request, **form.cleaned_data)
+        return render(
+            request, "interviews/session_invalid.html", {"form": form, "patient": patient}, status=400
+        )
+    interview = services.session_start(
+        patient=patient, user=request.user, request=request, **form.cleaned_data
+    )
     return redirect("interview-detail", interview_uuid=interview.uuid)
 
 
@@ -90,8 +93,14 @@ def _answer_rows(interview: Interview) -> list[dict]:
                 shown = ", ".join(labels.get(v, v) for v in value)
             else:
                 shown = labels.get(value, value)
-            rows.append({"section": localized(section.title, language), "code": code,
-                         "text": localized(item.text, language), "value": shown})
+            rows.append(
+                {
+                    "section": localized(section.title, language),
+                    "code": code,
+                    "text": localized(item.text, language),
+                    "value": shown,
+                }
+            )
     return rows
 
 
@@ -109,7 +118,10 @@ def interview_autosave(request, interview_uuid):
     context = {"interview": interview, "item_codes": list(form.item_types)}
     try:
         context["lock_version"] = services.interview_save_draft(
-            interview=interview, user=request.user, answers=form.answers(), lock_version=lock_version,
+            interview=interview,
+            user=request.user,
+            answers=form.answers(),
+            lock_version=lock_version,
             request=request,
         )
     except services.InterviewConflict as exc:
@@ -146,7 +158,10 @@ def interview_finalize(request, interview_uuid):
     try:
         # Save what is on the page first, so nothing typed since the last autosave is lost.
         services.interview_save_draft(
-            interview=interview, user=request.user, answers=form.answers(), lock_version=lock_version,
+            interview=interview,
+            user=request.user,
+            answers=form.answers(),
+            lock_version=lock_version,
             request=request,
         )
         interview.refresh_from_db()
@@ -188,6 +203,9 @@ def formulation_detail(request, formulation_uuid):
 def _formulation_context(formulation: Formulation) -> dict:
     definition = compiled_for(formulation.question_set_version).definition
     context = formulation_display(formulation=formulation, definition=definition, language=_language())
-    context.update(formulation=formulation, interview=formulation.interview,
-                   patient=formulation.interview.session.patient)
+    context.update(
+        formulation=formulation,
+        interview=formulation.interview,
+        patient=formulation.interview.session.patient,
+    )
     return context

@@ -42,7 +42,10 @@ class Patient(TimeStampedModel):
     )
     display_name = models.CharField(_("display name"), max_length=120, blank=True)
     year_of_birth = models.PositiveSmallIntegerField(
-        _("year of birth"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+        _("year of birth"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
     primary_clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -95,7 +98,9 @@ class MedicationEntry(models.Model):
     class Meta:
         ordering = ["date", "created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(daily_dose_mg__gte=0), name="patients_medication_dose_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(daily_dose_mg__gte=0), name="patients_medication_dose_nonnegative"
+            ),
             models.CheckConstraint(
                 condition=~Q(kind="stop") | Q(daily_dose_mg=0), name="patients_medication_stop_is_zero"
             ),

@@ -24,9 +24,11 @@ def patient_list(*, user, status: str = Patient.Status.ACTIVE, ordering: str = "
 def patient_sessions(patient: Patient):
     """Sessions with their interviews and formulations, in a fixed number of queries."""
     formulations = Formulation.objects.order_by("-created_at")
-    interviews = Interview.objects.select_related("question_set_version__question_set").prefetch_related(
-        Prefetch("formulations", queryset=formulations)
-    ).order_by("created_at")
+    interviews = (
+        Interview.objects.select_related("question_set_version__question_set")
+        .prefetch_related(Prefetch("formulations", queryset=formulations))
+        .order_by("created_at")
+    )
     return (
         ClinicalSession.objects.filter(patient=patient)
         .select_related("clinician")

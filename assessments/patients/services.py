@@ -8,7 +8,9 @@ from .models import MedicationEntry, Patient
 
 
 @transaction.atomic
-def patient_create(*, user, display_name: str = "", year_of_birth: int | None = None, request=None) -> Patient:
+def patient_create(
+    *, user, display_name: str = "", year_of_birth: int | None = None, request=None
+) -> Patient:
     patient = Patient.objects.create(
         primary_clinician=user, display_name=display_name, year_of_birth=year_of_birth
     )
@@ -35,7 +37,11 @@ def medication_add(
     entry.full_clean()
     entry.save()
     audit_log(
-        request=request, user=user, action=Action.CREATE, obj=entry, patient=patient,
+        request=request,
+        user=user,
+        action=Action.CREATE,
+        obj=entry,
+        patient=patient,
         data={"drug": drug, "kind": kind},
     )
     return entry

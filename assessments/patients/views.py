@@ -43,7 +43,8 @@ def _detail_context(request, patient, **forms):
         "entries": entries,
         "sessions": sessions,
         "timeline": selectors.patient_timeline(sessions=sessions, entries=entries),
-        "medication_form": forms.get("medication_form") or MedicationForm(initial={"date": timezone.localdate()}),
+        "medication_form": forms.get("medication_form")
+        or MedicationForm(initial={"date": timezone.localdate()}),
         "session_form": forms.get("session_form") or SessionForm(initial={"date": timezone.localdate()}),
     }
 

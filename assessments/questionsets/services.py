@@ -36,7 +36,10 @@ def default_question_set_ensure() -> QuestionSetVersion:
     load_definition(definition)  # refuse to publish a definition the engine rejects
     question_set, _ = QuestionSet.objects.get_or_create(
         slug=slug,
-        defaults={"title": definition["title"]["en"], "description": definition.get("description", {}).get("en", "")},
+        defaults={
+            "title": definition["title"]["en"],
+            "description": definition.get("description", {}).get("en", ""),
+        },
     )
     version, _ = QuestionSetVersion.objects.update_or_create(
         question_set=question_set,

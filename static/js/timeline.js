@@ -13,9 +13,9 @@
       labels: labels,
       datasets: [
         { label: canvas.dataset.labelCraving, data: points.map(function (p) { return p.craving_share; }),
-          borderColor: "#6f42c1", backgroundColor: "#6f42c1", yAxisID: "share" },
+          borderColor: "#6f42c1", backgroundColor: "#6f42c1", yAxisID: "share", pointRadius: 5 },
         { label: canvas.dataset.labelAnxiety, data: points.map(function (p) { return p.anxiety_share; }),
-          borderColor: "#0d6efd", backgroundColor: "#0d6efd", yAxisID: "share" },
+          borderColor: "#0d6efd", backgroundColor: "#0d6efd", yAxisID: "share", pointRadius: 5 },
         { label: canvas.dataset.labelDose, data: points.map(function (p) { return p.diazepam_mg; }),
           borderColor: "#6c757d", backgroundColor: "#6c757d", borderDash: [6, 4], yAxisID: "dose", stepped: true }
       ]

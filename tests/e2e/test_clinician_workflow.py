@@ -14,9 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def signed_in(live_server, page, cadi):
     make_user("dr_e2e")
-    from assessments.accounts.services import role_grant
-
     from django.contrib.auth import get_user_model
+
+    from assessments.accounts.services import role_grant
 
     role_grant(user=get_user_model().objects.get(username="dr_e2e"), role="clinician")
     page.goto(f"{live_server.url}/accounts/login/")
@@ -106,7 +106,10 @@ def test_it_makes_the_safety_flag_impossible_to_miss_and_plots_two_sessions(live
     expect(page.locator("#safety-banner")).to_have_count(0)
     page.goto(patient_url)
     _start_session(page)
-    safety = {**vignette("P6-anxiety-with-active-suicidal-thoughts")["answers"], "clinician_impression": "mixed"}
+    safety = {
+        **vignette("P6-anxiety-with-active-suicidal-thoughts")["answers"],
+        "clinician_impression": "mixed",
+    }
     fill(page, safety, items)
     _finalize(page)
     expect(page.locator("#safety-banner")).to_be_visible()

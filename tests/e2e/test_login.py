@@ -7,7 +7,9 @@ from tests.conftest import PASSWORD, make_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize(("role", "heading"), [(Role.CLINICIAN, "Clinician"), (Role.SUPERVISOR, "Supervisor")])
+@pytest.mark.parametrize(
+    ("role", "heading"), [(Role.CLINICIAN, "Clinician"), (Role.SUPERVISOR, "Supervisor")]
+)
 def test_it_logs_in_through_the_real_page_and_lands_on_the_role_home(live_server, page, role, heading):
     make_user(f"e2e_{role}", role)
     page.goto(f"{live_server.url}/")

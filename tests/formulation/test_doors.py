@@ -12,8 +12,18 @@ from tests.factories import vignette
 from tests.helpers import ROOT, process_env
 
 CONTRACT = {
-    "craving_score", "anxiety_score", "craving_share", "anxiety_share", "dominant", "confidence",
-    "rules", "flags", "recommendations", "missing", "question_set", "engine_version",
+    "craving_score",
+    "anxiety_score",
+    "craving_share",
+    "anxiety_share",
+    "dominant",
+    "confidence",
+    "rules",
+    "flags",
+    "recommendations",
+    "missing",
+    "question_set",
+    "engine_version",
 }
 
 # Each bad input of clinical spec section 4, with the item code it must name.
@@ -33,7 +43,12 @@ BAD_INPUTS = [
 def _command(text: str, *args) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", "formulate", *(args or ["-"])],
-        input=text, cwd=ROOT, env=process_env(), capture_output=True, text=True, timeout=60,
+        input=text,
+        cwd=ROOT,
+        env=process_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -54,7 +69,9 @@ def test_it_formulates_from_the_command_line_and_the_api_alike(login, clinician,
     assert from_command.returncode == 0, from_command.stderr
     printed = json.loads(from_command.stdout)
     assert set(printed) == CONTRACT and printed["dominant"] == "craving"
-    response = login(clinician).post(reverse("api-formulation-preview"), body, content_type="application/json")
+    response = login(clinician).post(
+        reverse("api-formulation-preview"), body, content_type="application/json"
+    )
     assert response.status_code == 200
     assert response.json() == printed
     assert not Formulation.objects.exists()

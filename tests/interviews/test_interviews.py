@@ -25,7 +25,9 @@ def _post_answers(answers: dict, **extra) -> dict:
 def test_it_starts_a_session_with_a_draft_prefilled_from_the_taper(login, clinician, patient):
     today = datetime.date.today()
     taper(patient, clinician, today=today)
-    response = login(clinician).post(reverse("session-create", args=[patient.uuid]), {"date": today.isoformat()})
+    response = login(clinician).post(
+        reverse("session-create", args=[patient.uuid]), {"date": today.isoformat()}
+    )
     interview = Interview.objects.get()
     assert response.status_code == 302 and response.url == reverse("interview-detail", args=[interview.uuid])
     assert interview.answers == {"med_status": "tapering", "days_since_dose_change": 10}
@@ -38,14 +40,20 @@ def test_it_autosaves_a_draft_and_bumps_the_lock(login, clinician, patient):
     interview = draft_interview(patient, clinician)
     response = login(clinician).post(
         reverse("interview-autosave", args=[interview.uuid]),
-        _post_answers({"onset_pattern": "cue_linked", "automaticity": "3", "cue_contexts": ["night_bedtime"]},
-                      lock_version=interview.lock_version),
+        _post_answers(
+            {"onset_pattern": "cue_linked", "automaticity": "3", "cue_contexts": ["night_bedtime"]},
+            lock_version=interview.lock_version,
+        ),
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     assert 'data-state="saved"' in response.content.decode()
     interview.refresh_from_db()
-    assert interview.answers == {"onset_pattern": "cue_linked", "automaticity": 3, "cue_contexts": ["night_bedtime"]}
+    assert interview.answers == {
+        "onset_pattern": "cue_linked",
+        "automaticity": 3,
+        "cue_contexts": ["night_bedtime"],
+    }
     assert interview.lock_version == 2
     assert AuditEntry.objects.filter(action="update", object_uuid=interview.uuid).exists()
 
@@ -78,7 +86,9 @@ def test_it_refuses_bad_answers_beside_the_field_in_the_engines_words(login, cli
     interview = draft_interview(patient, clinician)
     before = dict(interview.answers)
     response = login(clinician).post(
-        reverse("interview-autosave", args=[interview.uuid]), {**data, "lock_version": "1"}, HTTP_HX_REQUEST="true"
+        reverse("interview-autosave", args=[interview.uuid]),
+        {**data, "lock_version": "1"},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 400
     expected = compiled_for(interview.question_set_version).validate(
@@ -174,11 +184,17 @@ def test_it_amends_into_a_new_linked_version_keeping_the_original(login, clinici
     original.refresh_from_db()
     assert original.answers["automaticity"] == 2 and original.status == "finalized"
     assert Formulation.objects.get(pk=formulation.pk).result == formulation.result
-    assert "amendment" in login(clinician).get(reverse("interview-detail", args=[original.uuid])).content.decode()
+    assert (
+        "amendment"
+        in login(clinician).get(reverse("interview-detail", args=[original.uuid])).content.decode()
+    )
 
 
 def test_it_shows_the_formulation_page_with_its_parts(login, clinician, patient):
-    answers = {**vignette("P6-anxiety-with-active-suicidal-thoughts")["answers"], "clinician_impression": "mixed"}
+    answers = {
+        **vignette("P6-anxiety-with-active-suicidal-thoughts")["answers"],
+        "clinician_impression": "mixed",
+    }
     _, formulation = finalized_interview(patient, clinician, answers, PASSWORD)
     body = login(clinician).get(reverse("formulation-detail", args=[formulation.uuid])).content.decode()
     assert 'id="safety-banner"' in body
@@ -190,12 +206,16 @@ def test_it_shows_the_formulation_page_with_its_parts(login, clinician, patient)
         assert f'data-rule="{rule["id"]}"' in body
 
 
-@pytest.mark.parametrize("name", ["interview-detail", "interview-autosave", "interview-finalize", "interview-amend"])
+@pytest.mark.parametrize(
+    "name", ["interview-detail", "interview-autosave", "interview-finalize", "interview-amend"]
+)
 def test_it_hides_interviews_from_outsiders(login, clinician, other_clinician, patient, name):
     interview = draft_interview(patient, clinician)
     client = login(other_clinician)
-    response = client.get(reverse(name, args=[interview.uuid])) if name == "interview-detail" else client.post(
-        reverse(name, args=[interview.uuid]), {"lock_version": "1", "password": PASSWORD}
+    response = (
+        client.get(reverse(name, args=[interview.uuid]))
+        if name == "interview-detail"
+        else client.post(reverse(name, args=[interview.uuid]), {"lock_version": "1", "password": PASSWORD})
     )
     assert response.status_code == 404
     assert patient.record_number not in response.content.decode()

@@ -24,5 +24,11 @@ def test_it_converts_each_drug_with_the_ashton_table(drug, dose, expected):
 
 def test_it_covers_the_seven_drugs_of_the_ashton_table():
     assert set(TABLES[ASHTON]) == {
-        "alprazolam", "chlordiazepoxide", "clonazepam", "diazepam", "lorazepam", "oxazepam", "temazepam"
+        "alprazolam",
+        "chlordiazepoxide",
+        "clonazepam",
+        "diazepam",
+        "lorazepam",
+        "oxazepam",
+        "temazepam",
     }

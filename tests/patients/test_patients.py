@@ -46,7 +46,9 @@ def test_it_hides_another_clinicians_patient_and_audits_the_attempt(login, clini
     assert AuditEntry.objects.filter(action="denied", user=clinician).count() == 1
 
 
-def test_it_shows_a_supervisor_the_patients_of_supervised_clinicians(login, clinician, supervisor, other_clinician):
+def test_it_shows_a_supervisor_the_patients_of_supervised_clinicians(
+    login, clinician, supervisor, other_clinician
+):
     supervised = patient_for(clinician)
     unsupervised = patient_for(other_clinician)
     client = login(supervisor)
@@ -83,7 +85,10 @@ def test_it_adds_medication_with_its_diazepam_equivalent(login, clinician):
 @pytest.mark.parametrize(
     ("data", "field"),
     [
-        ({"drug": "alprazolam", "kind": "dose", "daily_dose_mg": "-1", "date": "2026-01-10"}, "daily_dose_mg"),
+        (
+            {"drug": "alprazolam", "kind": "dose", "daily_dose_mg": "-1", "date": "2026-01-10"},
+            "daily_dose_mg",
+        ),
         ({"drug": "aspirin", "kind": "dose", "daily_dose_mg": "1", "date": "2026-01-10"}, "drug"),
         ({"drug": "diazepam", "kind": "stop", "daily_dose_mg": "5", "date": "2026-01-10"}, "daily_dose_mg"),
         ({"drug": "diazepam", "kind": "dose", "daily_dose_mg": "5", "date": "2099-01-10"}, "date"),
@@ -113,7 +118,10 @@ def test_it_prefills_the_medication_status_from_the_history(clinician):
     patient = patient_for(clinician)
     taper(patient, clinician, today=today)
     entries = list(patient.medication_entries.all())
-    assert medication_prefill(entries=entries, today=today) == {"med_status": "tapering", "days_since_dose_change": 10}
+    assert medication_prefill(entries=entries, today=today) == {
+        "med_status": "tapering",
+        "days_since_dose_change": 10,
+    }
     assert medication_prefill(entries=entries[:1], today=today) == {"med_status": "stable_dose"}
     assert medication_prefill(entries=[], today=today) == {}
 

@@ -30,8 +30,15 @@ def _bulk_history(patient, clinician, template: Interview, formulation: Formulat
     """n more sessions, each with a finalized interview and its formulation, plus n doses."""
     today = datetime.date.today()
     MedicationEntry.objects.bulk_create(
-        MedicationEntry(patient=patient, drug="diazepam", kind="dose", daily_dose_mg=10, date=today,
-                        diazepam_equivalent_mg=10, created_by=clinician)
+        MedicationEntry(
+            patient=patient,
+            drug="diazepam",
+            kind="dose",
+            daily_dose_mg=10,
+            date=today,
+            diazepam_equivalent_mg=10,
+            created_by=clinician,
+        )
         for _ in range(n)
     )
     sessions = ClinicalSession.objects.bulk_create(
@@ -39,20 +46,34 @@ def _bulk_history(patient, clinician, template: Interview, formulation: Formulat
         for i in range(n)
     )
     interviews = Interview.objects.bulk_create(
-        Interview(session=s, question_set_version=template.question_set_version, status="finalized",
-                  answers=template.answers, finalized_at=template.finalized_at, finalized_by=clinician)
+        Interview(
+            session=s,
+            question_set_version=template.question_set_version,
+            status="finalized",
+            answers=template.answers,
+            finalized_at=template.finalized_at,
+            finalized_by=clinician,
+        )
         for s in sessions
     )
     Formulation.objects.bulk_create(
-        Formulation(interview=i, question_set_version=formulation.question_set_version,
-                    engine_version=formulation.engine_version, answers=formulation.answers,
-                    result=formulation.result, dominant=formulation.dominant,
-                    craving_share=formulation.craving_share, created_by=clinician)
+        Formulation(
+            interview=i,
+            question_set_version=formulation.question_set_version,
+            engine_version=formulation.engine_version,
+            answers=formulation.answers,
+            result=formulation.result,
+            dominant=formulation.dominant,
+            craving_share=formulation.craving_share,
+            created_by=clinician,
+        )
         for i in interviews
     )
 
 
-def test_it_lists_10_or_1000_patients_in_the_same_number_of_queries(login, clinician, django_assert_num_queries):
+def test_it_lists_10_or_1000_patients_in_the_same_number_of_queries(
+    login, clinician, django_assert_num_queries
+):
     client = login(clinician)
     _bulk_patients(clinician, 10, "ZB")
     few = _queries(client, reverse("patient-list"))

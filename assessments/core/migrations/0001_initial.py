@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,21 +14,49 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('action', models.CharField(choices=[('view', 'Viewed'), ('create', 'Created'), ('update', 'Changed'), ('finalize', 'Finalized (signed)'), ('amend', 'Amendment started'), ('export', 'Exported'), ('print', 'Printed'), ('denied', 'Access denied')], max_length=16)),
-                ('object_type', models.CharField(max_length=64)),
-                ('object_uuid', models.UUIDField(null=True)),
-                ('patient_uuid', models.UUIDField(null=True)),
-                ('ip_address', models.GenericIPAddressField(null=True)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_entries', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Viewed"),
+                            ("create", "Created"),
+                            ("update", "Changed"),
+                            ("finalize", "Finalized (signed)"),
+                            ("amend", "Amendment started"),
+                            ("export", "Exported"),
+                            ("print", "Printed"),
+                            ("denied", "Access denied"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=64)),
+                ("object_uuid", models.UUIDField(null=True)),
+                ("patient_uuid", models.UUIDField(null=True)),
+                ("ip_address", models.GenericIPAddressField(null=True)),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audit_entries",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['patient_uuid', '-at'], name='core_audit_patient_idx')],
+                "indexes": [models.Index(fields=["patient_uuid", "-at"], name="core_audit_patient_idx")],
             },
         ),
     ]

@@ -17,7 +17,9 @@ class Command(BaseCommand):
             text = sys.stdin.read() if path == "-" else _read(path)
             payload = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise CommandError(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", returncode=2)
+            raise CommandError(
+                f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", returncode=2
+            )
         try:
             result = formulation_preview(payload)
         except PreviewInputError as exc:

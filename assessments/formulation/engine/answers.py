@@ -1,0 +1,154 @@
+"""Answer-set validation and the request envelope shared by every door.
+
+An answer set is refused as a whole: one bad answer and nothing is formulated. The
+fast path checks every answer inline with no per-item calls (it runs on every
+formulation); only when something is wrong does the slow path build the plain-English
+message for each offending item.
+"""
+
+import re
+
+from .errors import AnswerError
+from .records import NONE_OPTION, SCALE_MAX
+
+SINGLE, MULTI, NUMBER, TEXT = 0, 1, 2, 3
+_KINDS = {"single": SINGLE, "multi": MULTI, "scale": NUMBER, "integer": NUMBER, "text": TEXT}
+_QUESTION_SET = re.compile(r"([a-z][a-z0-9_]{0,63})(?:@([1-9][0-9]{0,8}))?")
+
+
+class AnswerChecker:
+    def __init__(self, items: dict, reference: str):
+        self.reference = reference
+        # code -> (kind, allowed option codes, low, high, max text length); a tuple
+        # unpack is the cheapest per-answer lookup Python offers.
+        self.specs = {}
+        for code, item in items.items():
+            low, high = (0, SCALE_MAX) if item.type == "scale" else (item.minimum, item.maximum)
+            self.specs[code] = (_KINDS[item.type], frozenset(item.option_codes), low, high, item.max_length)
+
+    def answered(self, answers):
+        """The answered items ({code: value}, nulls dropped) if every answer is
+        valid, else None. One pass serves both jobs, since it runs on every call."""
+        if type(answers) is not dict:
+            return None
+        specs = self.specs
+        answered = {}
+        for code, value in answers.items():
+            spec = specs.get(code)
+            if spec is None:
+                return None
+            if value is None:
+                continue
+            kind, allowed, low, high, length = spec
+            value_type = type(value)
+            if kind == SINGLE:
+                if value_type is not str or value not in allowed:
+                    return None
+            elif kind == NUMBER:
+                # `type is int` also refuses True/False, which are ints to Python.
+                if value_type is not int or not low <= value <= high:
+                    return None
+            elif kind == MULTI:
+                if not _multi_ok(value, allowed):
+                    return None
+            elif value_type is not str or len(value) > length:
+                return None
+            answered[code] = value
+        return answered
+
+    def errors(self, answers) -> dict:
+        """Every offending code mapped to a plain-English message; {} when valid."""
+        if not isinstance(answers, dict):
+            return {"answers": "answers: must be an object mapping item codes to answers"}
+        errors = {}
+        for code, value in answers.items():
+            spec = self.specs.get(code) if isinstance(code, str) else None
+            if spec is None:
+                errors[str(code)] = f"{code}: is not an item of {self.reference}"
+            elif value is not None:
+                problem = _problem(spec, value)
+                if problem:
+                    errors[code] = f"{code}: {problem}"
+        return errors
+
+    def check(self, answers) -> dict:
+        """The answered items, or AnswerError naming every refused answer."""
+        answered = self.answered(answers)
+        if answered is None:
+            raise AnswerError(self.errors(answers))
+        return answered
+
+
+def _multi_ok(value, allowed) -> bool:
+    if type(value) is not list and type(value) is not tuple:
+        return False
+    try:
+        chosen = set(value)
+    except TypeError:  # an unhashable element (a list, a dict) is simply invalid
+        return False
+    # Every option code is a str, so `chosen <= allowed` also proves each element is
+    # text; equal lengths prove there were no duplicates.
+    return len(chosen) == len(value) and chosen <= allowed and (NONE_OPTION not in chosen or len(chosen) == 1)
+
+
+def _problem(spec, value) -> str | None:
+    kind, allowed, low, high, length = spec
+    choices = ", ".join(sorted(allowed))
+    if kind == SINGLE:
+        if isinstance(value, (list, tuple)):
+            return f"expects one option, not a list (choose one of: {choices})"
+        if type(value) is not str or value not in allowed:
+            return f"{_show(value)} is not an option (choose one of: {choices})"
+    elif kind == NUMBER:
+        if isinstance(value, (list, tuple)):
+            return f"expects one whole number from {low} to {high}, not a list"
+        if type(value) is not int or not low <= value <= high:
+            return f"must be a whole number from {low} to {high}"
+    elif kind == MULTI:
+        return _multi_problem(value, allowed, choices)
+    elif type(value) is not str:
+        return "must be text"
+    elif len(value) > length:
+        return f"must be at most {length} characters"
+    return None
+
+
+def _multi_problem(value, allowed, choices) -> str | None:
+    if type(value) is not list and type(value) is not tuple:
+        return f"expects a list of options, not a single value (choose from: {choices})"
+    seen = set()
+    for code in value:
+        if type(code) is not str or code not in allowed:
+            return f"{_show(code)} is not an option (choose from: {choices})"
+        if code in seen:
+            return f"lists {code!r} more than once"
+        seen.add(code)
+    if NONE_OPTION in seen and len(seen) > 1:
+        return f"{NONE_OPTION!r} cannot be combined with other options"
+    return None
+
+
+def _show(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def parse_request(payload) -> tuple[str, int | None, dict]:
+    """Decode the body every door accepts: `{"answers": {...}, "question_set": "cadi" |
+    "cadi@1"}`. Other top-level keys are ignored. Returns (slug, version or None for
+    "the newest published", answers); the default slug is "cadi". Raises AnswerError
+    naming "answers" or "question_set" when the envelope itself is wrong."""
+    if not isinstance(payload, dict):
+        raise AnswerError({"answers": 'answers: the body must be a JSON object like {"answers": {...}}'})
+    answers = payload.get("answers")
+    if not isinstance(answers, dict):
+        problem = (
+            "is missing" if "answers" not in payload else "must be an object mapping item codes to answers"
+        )
+        raise AnswerError({"answers": f"answers: {problem}"})
+    reference = payload.get("question_set", "cadi")
+    match = _QUESTION_SET.fullmatch(reference) if isinstance(reference, str) else None
+    if match is None:
+        raise AnswerError({"question_set": 'question_set: must be a slug such as "cadi" or "cadi@1"'})
+    version = int(match.group(2)) if match.group(2) else None
+    return match.group(1), version, answers

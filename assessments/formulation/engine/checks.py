@@ -1,0 +1,72 @@
+"""Small structural checks that collect problems instead of raising at the first."""
+
+from .records import CODE
+
+
+class Checks:
+    def __init__(self):
+        self.errors: list[str] = []
+        self.languages: tuple = ("en",)
+        self.rule_ids: set[str] = set()
+
+    def fail(self, where: str, problem: str) -> None:
+        self.errors.append(f"{where}: {problem}")
+
+    def mapping(self, value, where, allowed) -> dict:
+        if not isinstance(value, dict):
+            self.fail(where, "must be an object")
+            return {}
+        for key in sorted(set(value) - allowed, key=str):
+            self.fail(where, f"unknown key {key!r}")
+        return value
+
+    def code(self, value, where) -> str:
+        if not isinstance(value, str) or not CODE.match(value):
+            self.fail(where, f"code {value!r} must be lower-case letters, digits and _")
+            return str(value)
+        return value
+
+    def text(self, value, where, required=True) -> dict | None:
+        if value is None and not required:
+            return None
+        if not isinstance(value, dict) or set(value) != set(self.languages):
+            self.fail(where, f"must give a text for exactly these languages: {', '.join(self.languages)}")
+            return None
+        for lang, text in value.items():
+            if not isinstance(text, str) or not text.strip():
+                self.fail(where, f"the {lang} text must be non-empty")
+        return dict(value)
+
+    def number(self, value, where, default=None):
+        if value is None and default is not None:
+            return default
+        if type(value) not in (int, float) or value < 0 or value != value or value > 1000:
+            self.fail(where, "must be a number from 0 to 1000")
+            return 0
+        return value
+
+    def whole(self, value, where, low=0, high=1_000_000):
+        if type(value) is not int or not low <= value <= high:
+            self.fail(where, f"must be a whole number from {low} to {high}")
+            return low
+        return value
+
+    def flag_bool(self, value, where, default=False) -> bool:
+        if value is None:
+            return default
+        if type(value) is not bool:
+            self.fail(where, "must be true or false")
+        return bool(value)
+
+    def rationale(self, value, where) -> str:
+        if not isinstance(value, str) or not value.strip():
+            self.fail(where, "needs a short rationale")
+            return ""
+        return value
+
+    def rule_id(self, value, where) -> str:
+        rule_id = self.code(value, where)
+        if rule_id in self.rule_ids:
+            self.fail(where, f"duplicate rule id {rule_id!r}")
+        self.rule_ids.add(rule_id)
+        return rule_id

@@ -1,0 +1,173 @@
+"""Load a definition once into a CompiledQuestionSet, then formulate with it many times."""
+
+import json
+from pathlib import Path
+
+from rule_engine import DataType
+
+from .answers import AnswerChecker
+from .definition import read_definition
+from .errors import DefinitionError
+from .expressions import ExpressionError, compile_expression, make_context
+from .records import CHOICE_TYPES, Definition
+from .scoring import DERIVED_TYPES, DOMINANT_STATES, Scorer
+
+_ITEM_TYPES = {
+    "single": DataType.NULLABLE(DataType.STRING),
+    "text": DataType.NULLABLE(DataType.STRING),
+    "multi": DataType.ARRAY(DataType.STRING),  # unanswered reads as an empty list
+    "scale": DataType.NULLABLE(DataType.FLOAT),
+    "integer": DataType.NULLABLE(DataType.FLOAT),
+}
+# What flag rules may read besides the answers: the mix computed before them.
+_DERIVED = {
+    "craving_score": DataType.FLOAT,
+    "anxiety_score": DataType.FLOAT,
+    "craving_share": DataType.NULLABLE(DataType.FLOAT),
+    "anxiety_share": DataType.NULLABLE(DataType.FLOAT),
+    "dominant": DataType.STRING,
+}
+assert tuple(_DERIVED) == DERIVED_TYPES
+
+
+def load_definition(data) -> "CompiledQuestionSet":
+    """Check and compile a definition document (the decoded JSON). Raises
+    DefinitionError listing every problem, each naming its item, option or rule."""
+    definition = read_definition(data)
+    return CompiledQuestionSet(definition, _compile_rules(definition))
+
+
+def load_definition_file(path) -> "CompiledQuestionSet":
+    return load_definition(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def _compile_rules(definition: Definition) -> dict:
+    errors = []
+    items = definition.items
+    for name in _DERIVED:
+        if name in items:
+            errors.append(f"item {name}: this code is reserved for the computed mix")
+    types = {code: _ITEM_TYPES[item.type] for code, item in items.items()}
+    context = make_context({**types, **_DERIVED})
+    choices = {
+        code: frozenset(item.option_codes) for code, item in items.items() if item.type in CHOICE_TYPES
+    }
+    choices["dominant"] = frozenset(DOMINANT_STATES)
+    unscored = {code for section in definition.sections if not section.scored for code in section.items}
+    compiled = {}
+    for rule in definition.rules:
+        try:
+            expression = compile_expression(rule.when, context, choices)
+        except ExpressionError as exc:
+            errors.append(f"rule {rule.id}: {exc}")
+            continue
+        for symbol in expression.symbols:
+            if symbol in unscored or (symbol in items and items[symbol].type == "text"):
+                errors.append(f"rule {rule.id}: reads {symbol}, which is never scored")
+            elif symbol in _DERIVED and rule.direction != "flag":
+                errors.append(
+                    f"rule {rule.id}: a {rule.direction} rule cannot read {symbol}, computed from it"
+                )
+        compiled[rule.id] = expression
+    if errors:
+        raise DefinitionError(errors)
+    return compiled
+
+
+class CompiledQuestionSet:
+    """One published question-set version, ready to validate and formulate.
+
+    Immutable after loading and safe to share between threads and requests.
+    """
+
+    def __init__(self, definition: Definition, expressions: dict):
+        self.definition = definition
+        self.slug = definition.slug
+        self.version = definition.version
+        self.reference = f"{definition.slug}@{definition.version}"
+        self.languages = definition.languages
+        self.expressions = expressions  # rule id -> CompiledExpression
+        self._checker = AnswerChecker(definition.items, self.reference)
+        self._scorer = Scorer(definition, expressions)
+        self.test_case_errors = self._check_test_case_answers()
+        if self.test_case_errors:
+            raise DefinitionError(self.test_case_errors)
+
+    def validate(self, answers) -> dict:
+        """{item_code: message} for every refused answer; {} when the set is valid."""
+        return self._checker.errors(answers)
+
+    def formulate(self, answers, lang: str = "en") -> dict:
+        """The formulation contract for one answer set (see README.md beside this file).
+        Rule labels and recommendation texts are given in `lang`. Raises AnswerError
+        if any answer is refused; nothing is formulated from a partly bad set."""
+        if lang not in self.languages:
+            raise ValueError(f"unknown language {lang!r} for {self.reference}")
+        return self._scorer.formulate(self._checker.check(answers), lang)
+
+    def is_visible(self, item_code: str, answers: dict) -> bool:
+        """Whether the form should show the item, given the answers so far."""
+        condition = self.definition.items[item_code].visible_if
+        if condition is None:
+            return True
+        controller, mode, values = condition
+        answer = answers.get(controller)
+        return (isinstance(answer, str) and answer in values) == (mode == "in")
+
+    def rule_catalogue(self) -> dict:
+        """Every rule this version can fire, by the id used in formulations: its
+        labels in every language, direction, weight, flag and rationale."""
+        catalogue = {}
+        for item in self.definition.items.values():
+            for option in item.options:
+                for direction in ("craving", "anxiety"):
+                    if getattr(option, direction):
+                        catalogue[f"{item.code}.{option.code}.{direction}"] = _entry(
+                            option.evidence_label,
+                            direction,
+                            getattr(option, direction),
+                            None,
+                            option.rationale,
+                        )
+            for direction, weights in item.weights.items():
+                catalogue[f"{item.code}.{direction}"] = _entry(
+                    item.evidence_label, direction, list(weights), None, item.rationale
+                )
+            for band in item.breadth:
+                catalogue[band.id] = _entry(band.label, band.direction, band.weight, None, band.rationale)
+        for rule in self.definition.rules:
+            catalogue[rule.id] = _entry(rule.label, rule.direction, rule.weight, rule.flag, rule.rationale)
+        return catalogue
+
+    def run_test_cases(self) -> list:
+        """Formulate the version's own test cases; one message per unmet expectation."""
+        failures = []
+        for case in self.definition.test_cases:
+            result = self.formulate(case["answers"])
+            expect = case["expect"]
+            if result["dominant"] not in expect.get("dominant", [result["dominant"]]):
+                failures.append(f"{case['id']}: dominant {result['dominant']}, expected {expect['dominant']}")
+            for flag in expect.get("flags_include", []):
+                if flag not in result["flags"]:
+                    failures.append(f"{case['id']}: flag {flag} not raised")
+            for flag in expect.get("flags_exclude", []):
+                if flag in result["flags"]:
+                    failures.append(f"{case['id']}: flag {flag} raised")
+        return failures
+
+    def _check_test_case_answers(self) -> list:
+        return [
+            f"test case {case['id']}: {message}"
+            for case in self.definition.test_cases
+            for message in self.validate(case["answers"]).values()
+        ]
+
+
+def _entry(label, direction, weight, flag, rationale) -> dict:
+    return {
+        "label": dict(label),
+        "direction": direction,
+        "weight": weight,
+        "flag": flag,
+        "rationale": rationale,
+    }

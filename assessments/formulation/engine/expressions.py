@@ -1,0 +1,52 @@
+"""Rule expressions: parsed and type-checked by rule-engine, evaluated as closures.
+
+rule-engine does the parsing, the typing and the constant folding: a typo in an item
+code, a comparison of a nullable number without `??`, or a syntax error all fail at
+load time. Its own evaluator costs ~14 µs per expression, which alone would eat the
+formulation budget, so each checked AST is translated once into plain Python
+closures. Only node types whose semantics we reproduce exactly are accepted; any
+other node is refused at load time (never silently approximated). A differential
+hypothesis test (tests/engine/test_expressions.py) holds the closures to
+`Rule.matches` on generated contexts.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import rule_engine
+from rule_engine import DataType
+
+from .translate import ExpressionError, translate
+
+__all__ = ["CompiledExpression", "ExpressionError", "compile_expression", "make_context"]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledExpression:
+    text: str
+    rule: rule_engine.Rule  # kept as the reference implementation for tests
+    evaluate: Callable[[dict], bool]
+    symbols: tuple[str, ...]  # symbols the expression reads, first use first
+
+
+def make_context(symbol_types: dict) -> rule_engine.Context:
+    # A typed resolver makes an unknown symbol a compile-time error.
+    return rule_engine.Context(type_resolver=rule_engine.type_resolver_from_dict(symbol_types))
+
+
+def compile_expression(text: str, context: rule_engine.Context, choices: dict) -> CompiledExpression:
+    """`choices` maps a choice item's code to its option codes, so that a string
+    literal compared with that item must be one of its options."""
+    if not isinstance(text, str) or not text.strip():
+        raise ExpressionError("the expression must be non-empty text")
+    try:
+        rule = rule_engine.Rule(text, context)
+    except rule_engine.SymbolResolutionError as exc:
+        raise ExpressionError(f"unknown item or value {exc.symbol_name!r}") from None
+    except rule_engine.EngineError as exc:
+        raise ExpressionError(f"does not compile: {exc.message}") from None
+    root = rule.statement.expression
+    if root.result_type not in (DataType.BOOLEAN, DataType.UNDEFINED):
+        raise ExpressionError("must be a true/false condition")
+    evaluate, symbols = translate(root, choices)
+    return CompiledExpression(text, rule, evaluate, symbols)

@@ -1,0 +1,161 @@
+"""The checked, immutable records a question-set definition is read into."""
+
+import re
+from dataclasses import dataclass
+
+CODE = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
+ITEM_TYPES = ("single", "multi", "scale", "integer", "text")
+CHOICE_TYPES = ("single", "multi")
+DIRECTIONS = ("craving", "anxiety")
+KNOWN_LANGUAGES = ("en", "pl")
+# The flags the formulation contract allows (clinical spec, section 3).
+KNOWN_FLAGS = (
+    "relapse_risk_high",
+    "relapse_risk_moderate",
+    "possible_withdrawal_or_rebound",
+    "safety_urgent",
+    "safety_review",
+    "sedative_substitution",
+)
+FOCUS_KEYS = ("craving", "anxiety", "mixed", "insufficient")
+SCALE_MAX = 4  # every scale is 0-4 (not at all ... extremely or almost always)
+NONE_OPTION = "none"  # in a multi item, excludes every other option and counts as no breadth
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    code: str
+    label: dict
+    craving: float
+    anxiety: float
+    evidence_label: dict | None
+    rationale: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Breadth:
+    id: str
+    min: int
+    max: int | None
+    direction: str
+    weight: float
+    label: dict
+    rationale: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    code: str
+    type: str
+    section: str
+    core: bool
+    text: dict
+    help: dict | None
+    options: tuple
+    minimum: int | None
+    maximum: int | None
+    weights: dict  # direction -> 5 weights, for scale items
+    evidence_label: dict | None
+    rationale: str | None
+    breadth: tuple
+    visible_if: tuple | None  # (controlling item, "in" | "not_in", frozenset of option codes)
+    anchors: dict | None
+    max_length: int
+
+    @property
+    def option_codes(self) -> tuple:
+        return tuple(option.code for option in self.options)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    code: str
+    title: dict
+    core: bool
+    scored: bool
+    items: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class CompoundRule:
+    id: str
+    when: str
+    direction: str  # craving | anxiety | flag
+    weight: float
+    flag: str | None
+    label: dict
+    rationale: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    code: str
+    text: dict
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    code: str
+    label: dict
+    recommendation: Recommendation
+    supersedes: tuple
+    lowers_confidence: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    slug: str
+    version: int
+    title: dict
+    description: dict | None
+    disclaimer: dict | None
+    languages: tuple
+    scale_anchors: dict | None
+    sections: tuple
+    items: dict  # code -> Item, in interview order
+    rules: tuple
+    flags: dict  # code -> Flag, in report order
+    focus: dict  # FOCUS_KEYS -> Recommendation
+    reference_fraction: float
+    test_cases: tuple
+
+
+TOP_KEYS = {
+    "format",
+    "slug",
+    "version",
+    "title",
+    "description",
+    "disclaimer",
+    "languages",
+    "scale_anchors",
+    "sections",
+    "rules",
+    "flags",
+    "recommendations",
+    "scoring",
+    "test_cases",
+    "meta",
+}
+SECTION_KEYS = {"code", "title", "core", "scored", "items"}
+ITEM_KEYS = {
+    "code",
+    "type",
+    "text",
+    "help",
+    "core",
+    "options",
+    "min",
+    "max",
+    "weights",
+    "evidence_label",
+    "rationale",
+    "breadth",
+    "visible_if",
+    "anchors",
+    "max_length",
+}
+OPTION_KEYS = {"code", "label", "craving", "anxiety", "evidence_label", "rationale"}
+BREADTH_KEYS = {"id", "min", "max", "direction", "weight", "label", "rationale"}
+RULE_KEYS = {"id", "when", "direction", "weight", "flag", "label", "rationale"}
+FLAG_KEYS = {"code", "label", "recommendation", "supersedes", "lowers_confidence"}

@@ -1,0 +1,294 @@
+"""Turn a validated answer set into the formulation contract (clinical spec, section 3).
+
+Everything that depends only on the definition (which rules an answer fires, their
+labels, their points on the 0-100 scale) is laid out in lookup tables at load time,
+so a formulation is mostly dictionary reads in interview order. The output is built
+in a fixed key order from the definition's order, never from the order of the
+answers, so the same answers always give byte-identical JSON.
+"""
+
+from .records import NONE_OPTION, SCALE_MAX
+
+ENGINE_VERSION = "1.0.0"
+SINGLE, SCALE, MULTI = "single", "scale", "multi"
+DERIVED_TYPES = ("craving_score", "anxiety_score", "craving_share", "anxiety_share", "dominant")
+DOMINANT_STATES = ("craving", "anxiety", "mixed", "insufficient")
+# Spec section 3: the mix thresholds and what counts as too thin to formulate.
+CRAVING_AT_LEAST, ANXIETY_AT_MOST = 65, 35
+MIN_CORE_SECTIONS, MIN_SCORE = 3, 10
+# Confidence: share of core items answered, distance of the share from the nearest
+# dominance threshold, and the stronger of the two scores.
+HIGH = {"completeness": 0.8, "margin": 10, "strength": 30}
+MODERATE = {"completeness": 0.5, "margin": 5}
+CONFIDENCE = ("low", "moderate", "high")
+
+
+def _half_up(value: float) -> int:
+    # round() rounds halves to even; clinicians expect 64.5 to read as 65.
+    return int(value + 0.5)
+
+
+class Scorer:
+    def __init__(self, definition, expressions: dict):
+        self.reference = f"{definition.slug}@{definition.version}"
+        self.items = definition.items
+        self.flags = definition.flags
+        self.focus = definition.focus
+        self.scale = self._reference_points(definition, expressions)
+        self.scored = tuple(entry for entry in map(self._item_table, self.items.values()) if entry)
+        self.multi_codes = tuple(code for code, item in self.items.items() if item.type == MULTI)
+        self.visibility = tuple(
+            (code, *item.visible_if) for code, item in self.items.items() if item.visible_if
+        )
+        self.core_items = tuple(code for code, item in self.items.items() if item.core)
+        self.core_item_set = frozenset(self.core_items)
+        self.core_sections = tuple(section.items for section in definition.sections if section.core)
+        self.min_core_sections = min(MIN_CORE_SECTIONS, len(self.core_sections))
+        # Unanswered items read as null in expressions, unanswered multi items as [].
+        self.context_defaults = {
+            code: (() if item.type == MULTI else None) for code, item in self.items.items()
+        }
+        compound = [(rule, expressions[rule.id]) for rule in definition.rules]
+        self.scoring_rules = tuple(
+            self._compound(rule, expr) for rule, expr in compound if rule.direction != "flag"
+        )
+        self.flag_rules = tuple(
+            self._compound(rule, expr) for rule, expr in compound if rule.direction == "flag"
+        )
+        self.superseded = {code: flag.supersedes for code, flag in self.flags.items()}
+        self.lowering = frozenset(code for code, flag in self.flags.items() if flag.lowers_confidence)
+
+    # --- load time ---------------------------------------------------------------
+    def _reference_points(self, definition, expressions) -> dict:
+        """Raw points that read as a score of 100: a fraction of the most a fully
+        consistent answer set could collect, because a clear clinical picture seldom
+        answers every item at its extreme."""
+        best = {"craving": 0.0, "anxiety": 0.0}
+        for item in definition.items.values():
+            for direction in best:
+                if item.type == SINGLE:
+                    best[direction] += max(getattr(option, direction) for option in item.options)
+                elif item.type == MULTI:
+                    best[direction] += sum(getattr(option, direction) for option in item.options)
+                    best[direction] += max(
+                        (b.weight for b in item.breadth if b.direction == direction), default=0
+                    )
+                elif item.type == SCALE and direction in item.weights:
+                    best[direction] += item.weights[direction][-1]
+        for rule in definition.rules:
+            if rule.direction in best:
+                best[rule.direction] += rule.weight
+        return {
+            direction: (points * definition.reference_fraction) or 1.0 for direction, points in best.items()
+        }
+
+    def _template(self, rule_id, labels, direction, weight) -> tuple:
+        return (rule_id, labels, direction, weight, round(100 * weight / self.scale[direction], 1))
+
+    def _item_table(self, item):
+        code = item.code
+        if item.type == SINGLE:
+            table = {option.code: self._option_templates(code, option) for option in item.options}
+            table = {key: value for key, value in table.items() if value}
+        elif item.type == SCALE:
+            # Keyed by the rating, like options by their code: one lookup for both.
+            table = {
+                value: tuple(
+                    self._template(f"{code}.{direction}", item.evidence_label, direction, weights[value])
+                    for direction, weights in item.weights.items()
+                    if weights[value]
+                )
+                for value in range(SCALE_MAX + 1)
+            }
+            table = {key: value for key, value in table.items() if value}
+        elif item.type == MULTI:
+            per_option = {option.code: self._option_templates(code, option) for option in item.options}
+            by_count = [()] * (len(item.options) + 1)
+            for band in item.breadth:
+                for count in range(band.min, (band.max or len(item.options)) + 1):
+                    by_count[count] += (self._template(band.id, band.label, band.direction, band.weight),)
+            table = ({key: value for key, value in per_option.items() if value}, tuple(by_count))
+            if not any(table[1]) and not table[0]:
+                return None
+        else:
+            return None
+        return (code, item.type, table) if table else None
+
+    def _option_templates(self, code, option) -> tuple:
+        return tuple(
+            self._template(f"{code}.{option.code}.{direction}", option.evidence_label, direction, weight)
+            for direction, weight in (("craving", option.craving), ("anxiety", option.anxiety))
+            if weight
+        )
+
+    def _compound(self, rule, expression) -> tuple:
+        items = tuple(symbol for symbol in expression.symbols if symbol in self.items)
+        if rule.direction == "flag":
+            return (expression.evaluate, items, (rule.id, rule.label, "flag", 0, 0.0), rule.flag)
+        return (
+            expression.evaluate,
+            items,
+            self._template(rule.id, rule.label, rule.direction, rule.weight),
+            None,
+        )
+
+    # --- per formulation -------------------------------------------------------------
+    def formulate(self, answered: dict, lang: str) -> dict:
+        """`answered`: validated answers without nulls (AnswerChecker.check)."""
+        clean = self._visible(answered)
+        context = self.context_defaults.copy()
+        context.update(clean)
+        fired = []
+        append = fired.append  # hot loop: local names, no helper calls per rule
+        craving = anxiety = 0.0
+        answer_of = clean.get
+        for code, kind, table in self.scored:
+            value = answer_of(code)
+            if value is None:
+                continue
+            if kind != MULTI:
+                templates = table.get(value)
+            else:
+                templates = self._multi_templates(table, value)
+                value = list(value)  # a copy: the output never aliases the input
+            if not templates:
+                continue
+            for rule_id, labels, direction, weight, contribution in templates:
+                if direction == "craving":
+                    craving += weight
+                else:
+                    anxiety += weight
+                append(
+                    {
+                        "id": rule_id,
+                        "label": labels[lang],
+                        "direction": direction,
+                        "contribution": contribution,
+                        "flag": None,
+                        "evidence": [{"item": code, "answer": value}],
+                    }
+                )
+        for evaluate, items, template, _ in self.scoring_rules:
+            if evaluate(context):
+                if template[2] == "craving":
+                    craving += template[3]
+                else:
+                    anxiety += template[3]
+                append(_fired(template, lang, None, _evidence_of(items, clean)))
+        result = self._mix(craving, anxiety, clean)
+        context.update(result)
+        raised = []
+        for evaluate, items, template, flag in self.flag_rules:
+            if evaluate(context):
+                append(_fired(template, lang, flag, _evidence_of(items, clean)))
+                raised.append(flag)
+        flags = self._flags(raised) if raised else []
+        result["confidence"] = self._confidence(result, clean, flags)
+        result["rules"] = fired
+        result["flags"] = flags
+        result["recommendations"] = self._recommendations(result["dominant"], flags, lang)
+        result["missing"] = [code for code in self.core_items if code not in clean]
+        result["question_set"] = self.reference
+        result["engine_version"] = ENGINE_VERSION
+        return result
+
+    def _visible(self, clean: dict) -> dict:
+        """An item hidden by its visible_if counts as unanswered: a stale value left
+        behind in a form must not drive the formulation. Edits `clean` in place."""
+        for code, controller, mode, values in self.visibility:
+            if code in clean and ((clean.get(controller) in values) == (mode == "not_in")):
+                del clean[code]
+        return clean
+
+    @staticmethod
+    def _multi_templates(table, value) -> tuple:
+        per_option, by_count = table
+        templates = by_count[len(value) - (NONE_OPTION in value)]
+        for code in value:
+            templates += per_option.get(code, ())
+        return templates
+
+    def _mix(self, craving_points: float, anxiety_points: float, clean: dict) -> dict:
+        craving = min(100.0, 100 * craving_points / self.scale["craving"])
+        anxiety = min(100.0, 100 * anxiety_points / self.scale["anxiety"])
+        craving_score, anxiety_score = _half_up(craving), _half_up(anxiety)
+        craving_share = anxiety_share = None
+        if craving + anxiety > 0:
+            craving_share = _half_up(100 * craving / (craving + anxiety))
+            anxiety_share = 100 - craving_share
+        answered_sections = 0
+        for codes in self.core_sections:
+            for code in codes:  # usually stops at the section's first item
+                if code in clean:
+                    answered_sections += 1
+                    break
+        if answered_sections < self.min_core_sections or (
+            craving_score < MIN_SCORE and anxiety_score < MIN_SCORE
+        ):
+            dominant = "insufficient"
+        elif craving_share >= CRAVING_AT_LEAST:
+            dominant = "craving"
+        elif craving_share <= ANXIETY_AT_MOST:
+            dominant = "anxiety"
+        else:
+            dominant = "mixed"
+        return {
+            "craving_score": craving_score,
+            "anxiety_score": anxiety_score,
+            "craving_share": craving_share,
+            "anxiety_share": anxiety_share,
+            "dominant": dominant,
+        }
+
+    def _flags(self, raised: list) -> list:
+        dropped = {other for code in raised for other in self.superseded[code]}
+        return [code for code in self.flags if code in raised and code not in dropped]
+
+    def _confidence(self, result: dict, clean: dict, flags: list) -> str:
+        dominant, share = result["dominant"], result["craving_share"]
+        if dominant == "insufficient":
+            return "low"
+        answered = len(self.core_item_set.intersection(clean))
+        completeness = answered / len(self.core_items) if self.core_items else 1.0
+        if dominant == "craving":
+            margin = share - CRAVING_AT_LEAST
+        elif dominant == "anxiety":
+            margin = ANXIETY_AT_MOST - share
+        else:
+            margin = min(share - ANXIETY_AT_MOST, CRAVING_AT_LEAST - share)
+        strength = max(result["craving_score"], result["anxiety_score"])
+        if completeness >= HIGH["completeness"] and margin >= HIGH["margin"] and strength >= HIGH["strength"]:
+            level = 2
+        elif completeness >= MODERATE["completeness"] and margin >= MODERATE["margin"]:
+            level = 1
+        else:
+            level = 0
+        if self.lowering.intersection(flags):  # e.g. possible withdrawal blurs the picture
+            level = max(0, level - 1)
+        return CONFIDENCE[level]
+
+    def _recommendations(self, dominant: str, flags: list, lang: str) -> list:
+        chosen = [(dominant, self.focus[dominant])]
+        chosen += [(code, self.flags[code].recommendation) for code in flags]
+        return [{"code": rec.code, "text": rec.text[lang], "reason": reason} for reason, rec in chosen]
+
+
+def _fired(template: tuple, lang: str, flag, evidence: list) -> dict:
+    rule_id, labels, direction, _, contribution = template
+    return {
+        "id": rule_id,
+        "label": labels[lang],
+        "direction": direction,
+        "contribution": contribution,
+        "flag": flag,
+        "evidence": evidence,
+    }
+
+
+def _evidence_of(items: tuple, clean: dict) -> list:
+    # A copy of a multi answer, so the output never aliases the caller's input.
+    return [
+        {"item": code, "answer": list(value) if type(value) in (list, tuple) else value}
+        for code in items
+        if (value := clean.get(code)) is not None
+    ]

@@ -1,0 +1,60 @@
+"""Shared helpers for the engine tests (no database, no Django)."""
+
+import functools
+import os
+from pathlib import Path
+
+from hypothesis import strategies as st
+
+from assessments.formulation.engine import load_definition_file
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CADI_PATH = REPO_ROOT / "assessments" / "questionsets" / "data" / "cadi.json"
+
+
+def shared_dir() -> Path:
+    """The shared folder beside the repository, or $ZEUS_SHARED_DIR."""
+    override = os.environ.get("ZEUS_SHARED_DIR")
+    return Path(override) if override else REPO_ROOT.parent / "shared"
+
+
+@functools.cache
+def cadi():
+    # Compiled once for the whole run, as the application does per version.
+    return load_definition_file(CADI_PATH)
+
+
+def value_strategy(item):
+    """A valid answer for one item of a loaded definition."""
+    codes = item.option_codes
+    if item.type == "single":
+        return st.sampled_from(codes)
+    if item.type == "multi":
+        plain = [code for code in codes if code != "none"]
+        some = st.lists(st.sampled_from(plain), unique=True, max_size=len(plain))
+        return st.one_of(st.just(["none"]), some) if "none" in codes else some
+    if item.type == "scale":
+        return st.integers(0, 4)
+    if item.type == "integer":
+        return st.one_of(
+            st.integers(item.minimum, min(item.maximum, 60)), st.integers(item.minimum, item.maximum)
+        )
+    return st.text(max_size=40)
+
+
+def answer_sets(compiled=None):
+    """Valid answer sets, from empty to complete, with explicit nulls now and then."""
+    compiled = compiled or cadi()
+    optional = {
+        code: st.one_of(st.none(), value_strategy(item)) | value_strategy(item)
+        for code, item in compiled.definition.items.items()
+    }
+    return st.fixed_dictionaries({}, optional=optional)
+
+
+def full_answer_sets(compiled=None):
+    """Valid answer sets with every item answered."""
+    compiled = compiled or cadi()
+    return st.fixed_dictionaries(
+        {code: value_strategy(item) for code, item in compiled.definition.items.items()}
+    )

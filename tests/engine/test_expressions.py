@@ -1,0 +1,99 @@
+"""The closures the engine evaluates agree with rule-engine's own `Rule.matches`."""
+
+import re
+
+import pytest
+from engine_support import cadi
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assessments.formulation.engine.compiled import _DERIVED, _ITEM_TYPES
+from assessments.formulation.engine.expressions import ExpressionError, compile_expression, make_context
+
+ITEMS = cadi().definition.items
+CHOICES = {
+    code: frozenset(item.option_codes) for code, item in ITEMS.items() if item.type in ("single", "multi")
+}
+CONTEXT = make_context({**{code: _ITEM_TYPES[item.type] for code, item in ITEMS.items()}, **_DERIVED})
+
+# Beyond cadi's own rules: every node type the translator accepts, in odd shapes.
+EXTRA = [
+    "true",
+    "not (med_status == 'tapering')",
+    "med_status == null",
+    "null == med_status",
+    "med_status != other_sedative_use",
+    "onset_pattern == 'both' or (automaticity ?? 0) > 2 and persistence != null",
+    "(automaticity ?? 0) * 2 - (idealization ?? 1) >= 3",
+    "-(automaticity ?? 0) < -2",
+    "(automaticity ?? 0) + 1 + (idealization ?? 0) + 2 == 6",
+    "((automaticity ?? 0) ?? 9) == 0",
+    "((days_since_dose_change ?? -1) >= 0 ? 'recent' : 'old') == 'recent'",
+    "withdrawal_signs.length >= 2",
+    "withdrawal_signs == ['none']",
+    "cue_contexts == withdrawal_signs",
+    "'tremor' in withdrawal_signs and not 'sweating' in withdrawal_signs",
+    "med_status in ['tapering', 'discontinued']",
+    "med_status in [onset_pattern, 'tapering']",
+    "dominant in ['craving', 'mixed'] and (craving_share ?? 0) >= 65",
+    "craving_share == null",
+    "(craving_share ?? anxiety_share ?? 0) > 40",
+    "craving_score + anxiety_score > 100",
+    "clinician_notes == 'x'",
+    "(clinician_notes ?? '') >= 'm'",
+    "[med_status, onset_pattern] == ['tapering', null]",
+    "(days_since_dose_change ?? 0) >= 0.5 and (days_since_dose_change ?? 0) < 28.5",
+]
+EXPRESSIONS = [rule.when for rule in cadi().definition.rules] + EXTRA
+COMPILED = [compile_expression(text, CONTEXT, CHOICES) for text in EXPRESSIONS]
+
+
+def _value(item):
+    if item.type == "multi":
+        return st.lists(st.sampled_from(item.option_codes), max_size=4)
+    if item.type == "single":
+        return st.none() | st.sampled_from(item.option_codes)
+    if item.type in ("scale", "integer"):
+        return st.none() | st.integers(-3, 40)
+    return st.none() | st.text(max_size=3)
+
+
+CONTEXTS = st.fixed_dictionaries(
+    {
+        **{code: _value(item) for code, item in ITEMS.items()},
+        "craving_score": st.integers(0, 100),
+        "anxiety_score": st.integers(0, 100),
+        "craving_share": st.none() | st.integers(0, 100),
+        "anxiety_share": st.none() | st.integers(0, 100),
+        "dominant": st.sampled_from(["craving", "anxiety", "mixed", "insufficient"]),
+    }
+)
+
+
+@settings(max_examples=400)
+@given(CONTEXTS)
+def test_it_evaluates_every_expression_exactly_as_rule_engine_does(context):
+    for expression in COMPILED:
+        assert expression.evaluate(context) is expression.rule.matches(context), expression.text
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("(med_status ?? '') =~ 'tap.*'", "does not support"),
+        ("withdrawal_signs[0] == 'tremor'", "does not support"),
+        ("[s for s in withdrawal_signs if s != 'none'].length > 0", "does not support"),
+        ("(automaticity ?? 0) / 2 > 1", "only + - * are supported"),
+        ("withdrawal_signs.is_empty", "only .length is supported"),
+        ("$today == $today", "does not support"),
+        ("med_status == 'tapring'", "'tapring' is not an option of med_status"),
+        ("'tremmor' in withdrawal_signs", "'tremmor' is not an option of withdrawal_signs"),
+        ("automaticty >= 2", "unknown item or value 'automaticty'"),
+        ("automaticity >= 2", "does not compile"),
+        ("med_status ==", "does not compile"),
+        ("automaticity ?? 0", "must be a true/false condition"),
+    ],
+)
+def test_it_refuses_expressions_it_cannot_evaluate_exactly(text, problem):
+    with pytest.raises(ExpressionError, match=re.escape(problem)):
+        compile_expression(text, CONTEXT, CHOICES)
