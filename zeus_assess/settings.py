@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "assessments.formulation",
     "assessments.patients",
     "assessments.interviews",
+    "assessments.reviews",
 ]
 
 MIDDLEWARE = [
@@ -113,14 +114,55 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
-# Fail fast when the broker is down instead of hanging a web request.
+# Fail fast when the broker is down instead of hanging a web request: a refused
+# port fails at once, a silent one (dropped packets) after the connect timeout,
+# and a publish on a half-open connection after the socket timeout. The outbox
+# keeps whatever did not get through.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# Late-acked messages a dead worker never acknowledged return to the queue after
+# this many seconds; it must exceed the longest task (time limit) and countdown.
+_visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": _visibility_timeout,
+    # Look for abandoned messages every few seconds (one small sorted-set scan).
+    "unacked_restore_interval": max(1, min(10, _visibility_timeout // 2)),
+    "unacked_restore_throttle": 1,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+# Extra task modules for the worker (operations hooks; empty by default).
+CELERY_IMPORTS = env.list("CELERY_EXTRA_IMPORTS", default=[])
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Results are rarely needed; a task that wants one says so (ignore_result=False).
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {
+        "task": "core.relay_outbox",
+        "schedule": env.float("OUTBOX_RELAY_SECONDS", default=15.0),
+    },
+    "mark-overdue-reviews": {"task": "reviews.mark_overdue", "schedule": 3600.0},
+    "purge-report-files": {"task": "reports.purge_expired", "schedule": 3600.0},
+}
+# A report job claimed this long ago without finishing is presumed dead (its worker
+# was lost) and may be taken over; keep it above the report tasks' time limits.
+REPORTS_JOB_LEASE_SECONDS = env.int("REPORTS_JOB_LEASE_SECONDS", default=330)
+# Generated files are kept this long, then deleted (they can be generated again).
+REPORTS_KEEP_DAYS = env.int("REPORTS_KEEP_DAYS", default=7)
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -216,3 +258,6 @@ LOGGING = {
 
 # --- Product settings -----------------------------------------------------
 ZEUS_DEFAULT_QUESTION_SET = "cadi"
+# A pending review older than this many days is overdue.
+REVIEW_OVERDUE_DAYS = env.int("REVIEW_OVERDUE_DAYS", default=3)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

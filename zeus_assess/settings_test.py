@@ -23,3 +23,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: the worker, web and command-line tests run child
     # processes that must see the same test database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}  # noqa: F405
+else:
+    # The suite's own process connects directly: a pooled connection outliving a
+    # test blocks the test database's teardown. Child processes (web, worker) use
+    # the production settings, pool included.
+    DATABASES["default"]["OPTIONS"].pop("pool", None)  # noqa: F405

@@ -15,6 +15,7 @@ urlpatterns = [
     # Open to load balancers and compose healthchecks: it reveals no data.
     path("patients/", include("assessments.patients.urls")),
     path("", include("assessments.interviews.urls")),
+    path("", include("assessments.reviews.urls")),
     path("health/", login_not_required(HealthCheckView.as_view(checks=health_checks())), name="health"),
     path("api/v1/", include("assessments.formulation.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -10,6 +10,12 @@ from .roles import Role, user_roles
 def home(request):
     roles = user_roles(request.user)
     context = {"roles": roles}
+    if Role.SUPERVISOR in roles:
+        from assessments.reviews import selectors as review_selectors
+
+        # Unacknowledged urgent safety flags stay on top of the supervisor's home page.
+        context["safety_alerts"] = list(review_selectors.unacknowledged_safety(request.user)[:20])
+        context["pending_count"] = review_selectors.review_queue(user=request.user).count()
     if Role.QUESTIONSET_ADMIN in roles:
         context["versions"] = QuestionSetVersion.objects.select_related("question_set").order_by(
             "question_set__slug", "-number"

@@ -47,3 +47,36 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}"
+
+
+class OutboxMessage(models.Model):
+    """A task to enqueue, written in the same transaction as the change that needs it.
+
+    The broker (Redis) can be down while the database is up: the message then waits
+    here and the relay sends it later, so no task is lost and no request hangs.
+    Arguments are ids only, never patient data.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+
+    task_name = models.CharField(max_length=128)
+    args = models.JSONField(default=list)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The relay's scan: pending messages, oldest first.
+            models.Index(fields=["status", "created_at"], name="core_outbox_pending_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.task_name} {self.status}"

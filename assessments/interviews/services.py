@@ -11,6 +11,7 @@ from assessments.formulation.services import compiled_for, formulation_create
 from assessments.patients.models import Patient
 from assessments.patients.services import medication_prefill
 from assessments.questionsets.selectors import version_resolve
+from assessments.reviews.services import review_submit
 
 from .models import ClinicalSession, Interview
 
@@ -140,6 +141,7 @@ def interview_finalize(*, interview: Interview, user, password: str, request=Non
         patient=interview.session.patient,
         data={"formulation": str(formulation.uuid)},
     )
+    review_submit(formulation=formulation, user=user)
     return formulation
 
 

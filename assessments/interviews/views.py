@@ -1,12 +1,11 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.accounts.roles import Role
 from assessments.core.access import get_visible_or_404
 from assessments.core.permissions import role_required
-from assessments.core.texts import localized
+from assessments.core.texts import current_language
 from assessments.formulation.models import Formulation
 from assessments.formulation.presentation import formulation_display
 from assessments.formulation.services import compiled_for
@@ -15,6 +14,7 @@ from assessments.patients.models import Patient
 from . import services
 from .forms import SessionForm, initial_from_answers, interview_form_class
 from .models import Interview
+from .selectors import interview_answer_rows
 
 
 def _interview(request, interview_uuid, *, audit=True) -> Interview:
@@ -34,14 +34,10 @@ def _own_draft(request, interview_uuid) -> Interview:
     return interview
 
 
-def _language() -> str:
-    return (get_language() or "en").split("-")[0]
-
-
 def _form(interview: Interview, data=None):
     compiled = compiled_for(interview.question_set_version)
     form_class, helper = interview_form_class(
-        version=interview.question_set_version, compiled=compiled, language=_language()
+        version=interview.question_set_version, compiled=compiled, language=current_language()
     )
     form = form_class(data, initial=initial_from_answers(interview.answers))
     form.helper = helper
@@ -74,34 +70,12 @@ def _page(request, interview, *, form=None, errors=None, status=200):
         context["password_error"] = (errors or {}).get("password")
         template = "interviews/edit.html"
     else:
-        context["answer_rows"] = _answer_rows(interview)
+        context["answer_rows"] = interview_answer_rows(interview, current_language())
         context["formulation"] = interview.formulations.order_by("-created_at").first()
         context["amendment"] = Interview.objects.filter(amends=interview).first()
+        context["review"] = interview.reviews.select_related("decided_by").order_by("-submitted_at").first()
         template = "interviews/view.html"
     return render(request, template, context, status=status)
-
-
-def _answer_rows(interview: Interview) -> list[dict]:
-    definition = compiled_for(interview.question_set_version).definition
-    language, rows = _language(), []
-    for section in definition.sections:
-        for code in section.items:
-            item = definition.items[code]
-            value = interview.answers.get(code)
-            labels = {o.code: localized(o.label, language) for o in item.options}
-            if isinstance(value, list):
-                shown = ", ".join(labels.get(v, v) for v in value)
-            else:
-                shown = labels.get(value, value)
-            rows.append(
-                {
-                    "section": localized(section.title, language),
-                    "code": code,
-                    "text": localized(item.text, language),
-                    "value": shown,
-                }
-            )
-    return rows
 
 
 @require_GET
@@ -202,7 +176,7 @@ def formulation_detail(request, formulation_uuid):
 
 def _formulation_context(formulation: Formulation) -> dict:
     definition = compiled_for(formulation.question_set_version).definition
-    context = formulation_display(formulation=formulation, definition=definition, language=_language())
+    context = formulation_display(formulation=formulation, definition=definition, language=current_language())
     context.update(
         formulation=formulation,
         interview=formulation.interview,

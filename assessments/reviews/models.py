@@ -1,0 +1,156 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from assessments.core.models import TimeStampedModel
+from assessments.formulation.models import Formulation
+from assessments.interviews.models import Interview
+
+
+class Impression(models.TextChoices):
+    """The clinician's and the supervisor's impression; the engine's dominant maps onto it."""
+
+    MAINLY_CRAVING = "mainly_craving", _("Mainly craving")
+    MAINLY_ANXIETY = "mainly_anxiety", _("Mainly anxiety")
+    MIXED = "mixed", _("Mixed")
+    UNCLEAR = "unclear", _("Unclear")
+
+
+ENGINE_TO_IMPRESSION = {
+    "craving": Impression.MAINLY_CRAVING,
+    "anxiety": Impression.MAINLY_ANXIETY,
+    "mixed": Impression.MIXED,
+    "insufficient": Impression.UNCLEAR,
+}
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(interview__in=Interview.objects.visible_to(user))
+
+
+class Review(TimeStampedModel):
+    """A supervisor's review of one finalized formulation."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        RETURNED = "returned", _("Returned for revision")
+        ENDORSED = "endorsed", _("Endorsed")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    formulation = models.OneToOneField(Formulation, on_delete=models.PROTECT, related_name="review")
+    interview = models.ForeignKey(Interview, on_delete=models.PROTECT, related_name="reviews")
+    clinician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The review this one follows after a return and an amendment.
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_review"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    submitted_at = models.DateTimeField()
+    # Copies of the three impressions, so agreement is counted by the database.
+    clinician_impression = models.CharField(max_length=16, choices=Impression.choices)
+    engine_impression = models.CharField(max_length=16, choices=Impression.choices)
+    supervisor_impression = models.CharField(max_length=16, choices=Impression.choices, blank=True)
+    dominant = models.CharField(max_length=16)
+    # Space-delimited flag codes (" a b "), filterable with `contains` on every database.
+    flags_text = models.CharField(max_length=255, blank=True)
+    safety_urgent = models.BooleanField(default=False)
+    comment = models.TextField(_("comment"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
+    safety_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    safety_acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # The supervisor's queue: pending items, urgent first, oldest first.
+            models.Index(fields=["status", "-safety_urgent", "submitted_at"], name="reviews_queue_idx"),
+            # Dashboard: per clinician over a date range.
+            models.Index(fields=["clinician", "submitted_at"], name="reviews_clinician_date_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="reviews_review_decided_has_signer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decided_by=models.F("clinician")), name="reviews_review_not_own"
+            ),
+        ]
+
+    def __str__(self):
+        return f"review {self.uuid} {self.status}"
+
+    @property
+    def flags(self) -> list[str]:
+        return self.flags_text.split()
+
+
+class ReviewEvent(models.Model):
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        RETURNED = "returned", _("Returned for revision")
+        ENDORSED = "endorsed", _("Endorsed and signed")
+        ACKNOWLEDGED = "acknowledged", _("Safety alert acknowledged")
+        OVERDUE = "overdue", _("Marked overdue")
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(recipient=user)
+
+
+class Notification(models.Model):
+    """An in-app notice. It names no patient: the page it links to is access-checked."""
+
+    class Kind(models.TextChoices):
+        NEW_REVIEW = "new_review", _("A formulation awaits your review")
+        RETURNED = "returned", _("A formulation was returned to you for revision")
+        SAFETY_URGENT = "safety_urgent", _("Urgent safety flag: active suicidal thoughts reported")
+        OVERDUE = "overdue", _("A review is overdue")
+        ENDORSED = "endorsed", _("Your formulation was endorsed")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Tasks may run twice (at-least-once delivery): one notice per event.
+            models.UniqueConstraint(fields=["recipient", "review", "kind"], name="reviews_notification_once"),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="reviews_notif_unread_idx")]
+
+    def __str__(self):
+        return f"{self.kind} → {self.recipient_id}"

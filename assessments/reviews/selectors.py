@@ -1,0 +1,138 @@
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from assessments.accounts.models import Supervision
+
+from .models import Impression, Review
+
+QUEUE_FILTER_FLAGS = (
+    "safety_urgent",
+    "safety_review",
+    "relapse_risk_high",
+    "relapse_risk_moderate",
+    "possible_withdrawal_or_rebound",
+    "sedative_substitution",
+)
+DOMINANTS = ("craving", "anxiety", "mixed", "insufficient")
+PAIRS = (
+    ("clinician_impression", "engine_impression"),
+    ("clinician_impression", "supervisor_impression"),
+    ("engine_impression", "supervisor_impression"),
+)
+
+
+def supervised_clinician_ids(user) -> list[int]:
+    return list(Supervision.objects.filter(supervisor=user).values_list("clinician_id", flat=True))
+
+
+def team_reviews(user):
+    """Reviews of the clinicians this supervisor supervises (never their own work)."""
+    return (
+        Review.objects.visible_to(user)
+        .filter(clinician__in=supervised_clinician_ids(user))
+        .exclude(clinician=user)
+    )
+
+
+def review_queue(*, user, clinician: str = "", dominant: str = "", flag: str = ""):
+    """Pending reviews: urgent safety first, then oldest first. Filters are allow-listed."""
+    queue = team_reviews(user).filter(status=Review.Status.PENDING)
+    if clinician:
+        queue = queue.filter(clinician__uuid=clinician) if _is_uuid(clinician) else queue.none()
+    if dominant in DOMINANTS:
+        queue = queue.filter(dominant=dominant)
+    if flag in QUEUE_FILTER_FLAGS:
+        queue = queue.filter(flags_text__contains=f" {flag} ")
+    return queue.select_related("clinician", "interview__session__patient").order_by(
+        "-safety_urgent", "submitted_at", "pk"
+    )
+
+
+def unacknowledged_safety(user):
+    return (
+        team_reviews(user)
+        .filter(safety_urgent=True, safety_acknowledged_at__isnull=True)
+        .select_related("interview__session__patient", "clinician")
+        .order_by("submitted_at")
+    )
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def overdue_cutoff() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=settings.REVIEW_OVERDUE_DAYS)
+
+
+def cohen_kappa(matrix: dict[tuple[str, str], int], categories) -> dict:
+    """Percent agreement and Cohen's kappa from a confusion matrix of counts.
+
+    Hand-written because it is four lines of arithmetic over counts the database
+    already aggregated; a statistics library would add a dependency for nothing.
+    """
+    n = sum(matrix.values())
+    if n == 0:
+        return {"n": 0, "agreement": None, "kappa": None}
+    observed = sum(matrix.get((c, c), 0) for c in categories) / n
+    expected = sum(
+        (sum(matrix.get((c, o), 0) for o in categories) / n)
+        * (sum(matrix.get((o, c), 0) for o in categories) / n)
+        for c in categories
+    )
+    kappa = None if expected == 1 else (observed - expected) / (1 - expected)
+    return {
+        "n": n,
+        "agreement": round(observed * 100, 1),
+        "kappa": None if kappa is None else round(kappa, 3),
+    }
+
+
+def dashboard(*, user, clinician: str = "", date_from=None, date_to=None) -> dict:
+    """Everything the supervisor dashboard shows, in a fixed number of aggregate queries."""
+    reviews = team_reviews(user)
+    if clinician and _is_uuid(clinician):
+        reviews = reviews.filter(clinician__uuid=clinician)
+    if date_from:
+        reviews = reviews.filter(submitted_at__date__gte=date_from)
+    if date_to:
+        reviews = reviews.filter(submitted_at__date__lte=date_to)
+    per_clinician = list(
+        reviews.values("clinician__uuid", "clinician__username")
+        .annotate(
+            pending=Count("pk", filter=Q(status=Review.Status.PENDING)),
+            overdue=Count("pk", filter=Q(status=Review.Status.PENDING, submitted_at__lt=overdue_cutoff())),
+            total=Count("pk"),
+        )
+        .order_by("clinician__username")
+    )
+    by_month = list(
+        reviews.annotate(month=TruncMonth("submitted_at"))
+        .values("month", "dominant")
+        .annotate(n=Count("pk"))
+        .order_by("month", "dominant")
+    )
+    months: dict = {}
+    for row in by_month:
+        months.setdefault(row["month"], dict.fromkeys(DOMINANTS, 0))[row["dominant"]] = row["n"]
+    agreement = []
+    categories = Impression.values
+    for a, b in PAIRS:
+        rows = reviews.exclude(**{f"{a}": ""}).exclude(**{f"{b}": ""}).values(a, b).annotate(n=Count("pk"))
+        matrix = {(row[a], row[b]): row["n"] for row in rows}
+        agreement.append({"pair": (a, b), **cohen_kappa(matrix, categories)})
+    return {
+        "per_clinician": per_clinician,
+        "months": [{"month": m, **counts} for m, counts in months.items()],
+        "agreement": agreement,
+    }

@@ -1,0 +1,176 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.accounts.models import Supervision
+from assessments.accounts.roles import Role, has_role
+from assessments.core.audit import Action, audit_log
+from assessments.core.outbox import enqueue
+
+from .models import ENGINE_TO_IMPRESSION, Impression, Notification, Review, ReviewEvent
+
+
+class ReviewError(Exception):
+    """A refused decision; `errors` maps form fields (or "__all__") to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(next(iter(errors.values())))
+        self.errors = errors
+
+
+def review_submit(*, formulation, user) -> Review:
+    """Put a freshly finalized formulation into its clinician's supervisors' queue."""
+    interview = formulation.interview
+    previous = (
+        Review.objects.filter(interview=interview.amends, status=Review.Status.RETURNED).first()
+        if interview.amends_id
+        else None
+    )
+    review = Review.objects.create(
+        formulation=formulation,
+        interview=interview,
+        clinician=user,
+        previous=previous,
+        submitted_at=timezone.now(),
+        clinician_impression=interview.answers.get("clinician_impression", Impression.UNCLEAR),
+        engine_impression=ENGINE_TO_IMPRESSION[formulation.dominant],
+        dominant=formulation.dominant,
+        flags_text=" " + " ".join(formulation.result["flags"]) + " ",
+        safety_urgent=formulation.safety_urgent,
+    )
+    ReviewEvent.objects.create(review=review, action=ReviewEvent.Action.SUBMITTED, actor=user)
+    enqueue("reviews.notify_submitted", review.pk, user=user)
+    return review
+
+
+def _check_reviewer(review: Review, user) -> None:
+    """Only a supervisor of the review's clinician decides, and never on their own work."""
+    if review.clinician_id == user.pk or not has_role(user, Role.SUPERVISOR):
+        raise PermissionDenied
+    if not Supervision.objects.filter(supervisor=user, clinician_id=review.clinician_id).exists():
+        raise PermissionDenied
+
+
+def _decide(review: Review, *, user, status: str, impression: str, comment: str, request) -> Review:
+    if impression not in Impression.values:
+        raise ReviewError(
+            {"supervisor_impression": _("Record your own impression (one of the four options).")}
+        )
+    updated = Review.objects.filter(pk=review.pk, status=Review.Status.PENDING).update(
+        status=status,
+        supervisor_impression=impression,
+        comment=comment,
+        decided_by=user,
+        decided_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise ReviewError({"__all__": _("This review has already been decided.")})
+    review.refresh_from_db()
+    action = ReviewEvent.Action.ENDORSED if status == Review.Status.ENDORSED else ReviewEvent.Action.RETURNED
+    ReviewEvent.objects.create(review=review, action=action, actor=user, comment=comment)
+    audit_log(
+        request=request,
+        user=user,
+        action=Action.UPDATE,
+        obj=review,
+        patient=review.interview.session.patient,
+        data={"review": status},
+    )
+    return review
+
+
+@transaction.atomic
+def review_endorse(*, review: Review, user, password: str, impression: str, comment: str = "", request=None):
+    _check_reviewer(review, user)
+    if not password or not user.check_password(password):
+        raise ReviewError({"password": _("The password is not correct; nothing was signed.")})
+    review = _decide(
+        review,
+        user=user,
+        status=Review.Status.ENDORSED,
+        impression=impression,
+        comment=comment,
+        request=request,
+    )
+    enqueue("reviews.notify_endorsed", review.pk, user=user)
+    return review
+
+
+@transaction.atomic
+def review_return(*, review: Review, user, impression: str, comment: str, request=None):
+    _check_reviewer(review, user)
+    if not comment.strip():
+        raise ReviewError({"comment": _("Say what needs revising: a comment is required to return.")})
+    review = _decide(
+        review,
+        user=user,
+        status=Review.Status.RETURNED,
+        impression=impression,
+        comment=comment.strip(),
+        request=request,
+    )
+    enqueue("reviews.notify_returned", review.pk, user=user)
+    return review
+
+
+@transaction.atomic
+def safety_acknowledge(*, review: Review, user, request=None) -> Review:
+    """A named person takes responsibility for an urgent safety flag."""
+    _check_reviewer(review, user)
+    if not review.safety_urgent:
+        raise ReviewError({"__all__": _("This formulation has no urgent safety flag.")})
+    updated = Review.objects.filter(pk=review.pk, safety_acknowledged_at__isnull=True).update(
+        safety_acknowledged_by=user, safety_acknowledged_at=timezone.now()
+    )
+    if updated:
+        ReviewEvent.objects.create(review=review, action=ReviewEvent.Action.ACKNOWLEDGED, actor=user)
+        audit_log(
+            request=request,
+            user=user,
+            action=Action.UPDATE,
+            obj=review,
+            patient=review.interview.session.patient,
+            data={"safety": "acknowledged"},
+        )
+    review.refresh_from_db()
+    return review
+
+
+def supervisors_of(clinician_id: int) -> list[int]:
+    return list(Supervision.objects.filter(clinician_id=clinician_id).values_list("supervisor_id", flat=True))
+
+
+def notify(*, review: Review, kind: str, recipients: list[int]) -> list[Notification]:
+    """Create each in-app notice once (tasks may run twice) and email it once."""
+    created = []
+    for recipient_id in recipients:
+        notification, _new = Notification.objects.get_or_create(
+            recipient_id=recipient_id, review=review, kind=kind
+        )
+        created.append(notification)
+    return created
+
+
+def reviews_mark_overdue(*, now: datetime.datetime | None = None) -> list[Review]:
+    """Flag reviews pending too long, once each; returns the newly overdue ones."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.REVIEW_OVERDUE_DAYS)
+    overdue = list(
+        Review.objects.filter(
+            status=Review.Status.PENDING, submitted_at__lt=cutoff, overdue_notified_at__isnull=True
+        )
+    )
+    marked = []
+    for review in overdue:
+        # Compare-and-set: a second beat run (or a retry) cannot mark it twice.
+        if Review.objects.filter(pk=review.pk, overdue_notified_at__isnull=True).update(
+            overdue_notified_at=now
+        ):
+            ReviewEvent.objects.create(review=review, action=ReviewEvent.Action.OVERDUE, actor=None)
+            marked.append(review)
+    return marked

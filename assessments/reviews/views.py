@@ -1,0 +1,179 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assessments.accounts.roles import Role
+from assessments.core.access import get_visible_or_404
+from assessments.core.permissions import role_required
+from assessments.core.texts import current_language
+from assessments.formulation.presentation import formulation_display
+from assessments.formulation.services import compiled_for
+from assessments.interviews.selectors import interview_answer_rows
+
+from . import selectors, services
+from .forms import DashboardFilterForm, DecisionForm
+from .models import Notification, Review
+
+
+def _review(request, review_uuid, *, audit=True) -> Review:
+    return get_visible_or_404(
+        request,
+        Review.objects.select_related(
+            "interview__session__patient",
+            "interview__finalized_by",
+            "formulation__question_set_version",
+            "clinician",
+            "decided_by",
+            "safety_acknowledged_by",
+        ),
+        uuid=review_uuid,
+        patient_of=lambda review: review.interview.session.patient,
+        audit=audit,
+    )
+
+
+@require_GET
+@role_required(Role.SUPERVISOR)
+def review_queue(request):
+    filters = {key: request.GET.get(key, "") for key in ("clinician", "dominant", "flag")}
+    queue = selectors.review_queue(user=request.user, **filters)
+    clinicians = get_user_model().objects.filter(pk__in=selectors.supervised_clinician_ids(request.user))
+    return render(
+        request,
+        "reviews/queue.html",
+        {
+            "queue": queue,
+            "filters": filters,
+            "clinicians": clinicians,
+            "dominants": selectors.DOMINANTS,
+            "flags": selectors.QUEUE_FILTER_FLAGS,
+            "overdue_cutoff": selectors.overdue_cutoff(),
+        },
+    )
+
+
+def _history(review: Review) -> list:
+    """Every step of this formulation's review, across returns and amendments."""
+    chain, current = [], review
+    while current is not None and len(chain) < 50:
+        chain.append(current)
+        current = current.previous
+    events = []
+    for item in reversed(chain):
+        events.extend(item.events.select_related("actor"))
+    return events
+
+
+def _page(request, review, *, form=None, errors=None, status=200):
+    formulation = review.formulation
+    definition = compiled_for(formulation.question_set_version).definition
+    context = formulation_display(formulation=formulation, definition=definition, language=current_language())
+    context.update(
+        review=review,
+        formulation=formulation,
+        interview=review.interview,
+        patient=review.interview.session.patient,
+        answer_rows=interview_answer_rows(review.interview, current_language()),
+        history=_history(review),
+        form=form or DecisionForm(),
+        errors=errors or {},
+        can_decide=review.status == Review.Status.PENDING and review.clinician_id != request.user.pk,
+    )
+    return render(request, "reviews/review.html", context, status=status)
+
+
+@require_GET
+def review_detail(request, review_uuid):
+    return _page(request, _review(request, review_uuid))
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def review_decide(request, review_uuid):
+    review = _review(request, review_uuid, audit=False)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        if request.POST.get("decision") == "endorse":
+            services.review_endorse(
+                review=review,
+                user=request.user,
+                password=data.get("password", ""),
+                impression=data.get("supervisor_impression", ""),
+                comment=data.get("comment", ""),
+                request=request,
+            )
+            messages.success(request, _("Endorsed and signed."))
+        elif request.POST.get("decision") == "return":
+            services.review_return(
+                review=review,
+                user=request.user,
+                impression=data.get("supervisor_impression", ""),
+                comment=data.get("comment", ""),
+                request=request,
+            )
+            messages.success(request, _("Returned to the clinician with your comment."))
+        else:
+            raise services.ReviewError({"__all__": _("Choose to endorse or to return.")})
+    except services.ReviewError as exc:
+        return _page(request, review, form=form, errors=exc.errors, status=400)
+    return redirect("review-queue")
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def review_acknowledge(request, review_uuid):
+    review = _review(request, review_uuid, audit=False)
+    try:
+        services.safety_acknowledge(review=review, user=request.user, request=request)
+    except services.ReviewError as exc:
+        return _page(request, review, errors=exc.errors, status=400)
+    messages.success(request, _("Safety alert acknowledged in your name."))
+    return redirect("review-detail", review_uuid=review.uuid)
+
+
+@require_GET
+@role_required(Role.SUPERVISOR)
+def review_dashboard(request):
+    clinicians = (
+        get_user_model()
+        .objects.filter(pk__in=selectors.supervised_clinician_ids(request.user))
+        .order_by("username")
+    )
+    form = DashboardFilterForm(request.GET or None, clinicians=clinicians)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    stats = selectors.dashboard(user=request.user, **{k: v for k, v in filters.items() if v})
+    return render(
+        request,
+        "reviews/dashboard.html",
+        {"form": form, **stats},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_GET
+def notification_list(request):
+    notifications = Notification.objects.for_user(request.user).select_related("review")[:100]
+    return render(request, "reviews/notifications.html", {"notifications": notifications})
+
+
+@require_POST
+def notification_open(request, notification_uuid):
+    """Mark read, then go to the review (for supervisors) or the interview (for its clinician)."""
+    notification = (
+        Notification.objects.for_user(request.user)
+        .filter(uuid=notification_uuid)
+        .select_related("review")
+        .first()
+    )
+    if notification is None:
+        raise Http404
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    if notification.review.clinician_id == request.user.pk:
+        return redirect("interview-detail", interview_uuid=notification.review.interview.uuid)
+    return redirect("review-detail", review_uuid=notification.review.uuid)

@@ -1,0 +1,84 @@
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.formulation.models import Formulation
+from assessments.interviews.models import ClinicalSession, Interview
+from assessments.reviews.models import Review
+
+
+def _clone_reviews(review: Review, n: int, *, decider) -> None:
+    """n more reviews like `review` (a third pending, the rest endorsed by `decider`),
+    each with its own session, interview and formulation, spread over three months."""
+    interview, formulation = review.interview, review.formulation
+    sessions = ClinicalSession.objects.bulk_create(
+        ClinicalSession(
+            patient=interview.session.patient, clinician=review.clinician, date=datetime.date.today()
+        )
+        for _ in range(n)
+    )
+    interviews = Interview.objects.bulk_create(
+        Interview(
+            session=s,
+            question_set_version=interview.question_set_version,
+            status="finalized",
+            answers=interview.answers,
+            finalized_at=interview.finalized_at,
+            finalized_by=review.clinician,
+        )
+        for s in sessions
+    )
+    formulations = Formulation.objects.bulk_create(
+        Formulation(
+            interview=i,
+            question_set_version=formulation.question_set_version,
+            engine_version=formulation.engine_version,
+            answers=formulation.answers,
+            result=formulation.result,
+            dominant=formulation.dominant,
+            craving_share=formulation.craving_share,
+        )
+        for i in interviews
+    )
+    now = timezone.now()
+    Review.objects.bulk_create(
+        Review(
+            formulation=f,
+            interview=f.interview,
+            clinician=review.clinician,
+            submitted_at=now - datetime.timedelta(days=k % 90),
+            clinician_impression="mixed",
+            engine_impression=review.engine_impression,
+            dominant=review.dominant,
+            flags_text=review.flags_text,
+            status="pending" if k % 3 == 0 else "endorsed",
+            supervisor_impression="" if k % 3 == 0 else "mixed",
+            decided_by=None if k % 3 == 0 else decider,
+            decided_at=None if k % 3 == 0 else now,
+        )
+        for k, f in enumerate(formulations)
+    )
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_it_renders_queue_and_dashboard_in_constant_queries(
+    login, finalize, supervisor, django_assert_num_queries
+):
+    _, _, review = finalize()
+    client = login(supervisor)
+    _clone_reviews(review, 9, decider=supervisor)
+    queue, dash = _count(client, reverse("review-queue")), _count(client, reverse("review-dashboard"))
+    _clone_reviews(review, 990, decider=supervisor)
+    with django_assert_num_queries(queue):
+        client.get(reverse("review-queue"))
+    with django_assert_num_queries(dash):
+        response = client.get(reverse("review-dashboard"))
+    assert '<td class="text-end">1000</td>' in response.content.decode()
