@@ -1,6 +1,7 @@
 """Small override for the test suite: fast hashing, eager Celery, no HTTPS redirect."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789abcdef")
 
@@ -14,6 +15,8 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Two-factor is tested by the tests about it, which turn it on for themselves.
+REQUIRE_2FA = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -22,7 +25,10 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: the worker, web and command-line tests run child
     # processes that must see the same test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}  # noqa: F405
+    # One file per test run, so parallel runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"zeus_test_{os.getpid()}.sqlite3")
+    }
 else:
     # The suite's own process connects directly: a pooled connection outliving a
     # test blocks the test database's teardown. Child processes (web, worker) use

@@ -6,12 +6,14 @@ from drf_spectacular.views import SpectacularAPIView
 from health_check.views import HealthCheckView
 
 from assessments.accounts import views as account_views
+from assessments.accounts.two_factor import two_factor
 from assessments.core.health import health_checks
 
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/", two_factor, name="two-factor"),
     # Open to load balancers and compose healthchecks: it reveals no data.
     path("patients/", include("assessments.patients.urls")),
     path("", include("assessments.interviews.urls")),

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "assessments.accounts"
     label = "accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the receivers

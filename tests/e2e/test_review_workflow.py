@@ -3,6 +3,7 @@ from playwright.sync_api import expect
 
 from assessments.accounts.services import supervision_add
 from tests.conftest import PASSWORD, make_user
+from tests.e2e.conftest import watch_csp
 from tests.e2e.interview_driver import cadi_items, fill
 from tests.factories import vignette
 
@@ -24,6 +25,7 @@ def test_it_returns_amends_and_endorses_with_notifications(live_server, browser,
     supervision_add(supervisor=supervisor, clinician=clinician)
     doc = browser.new_context().new_page()
     boss = browser.new_context().new_page()
+    doc_violations, boss_violations = watch_csp(doc), watch_csp(boss)
 
     _login(doc, base, "dr_kowal")
     doc.goto(f"{base}/patients/new/")
@@ -68,3 +70,4 @@ def test_it_returns_amends_and_endorses_with_notifications(live_server, browser,
 
     doc.goto(f"{base}/notifications/")
     expect(doc.locator("[data-kind='endorsed']")).to_be_visible()
+    assert doc_violations == [] and boss_violations == []
