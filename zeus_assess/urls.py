@@ -7,6 +7,7 @@ from health_check.views import HealthCheckView
 
 from assessments.accounts import views as account_views
 from assessments.accounts.two_factor import two_factor
+from assessments.core.audit_views import audit_log_view
 from assessments.core.health import health_checks
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", include("assessments.interviews.urls")),
     path("", include("assessments.reviews.urls")),
     path("health/", login_not_required(HealthCheckView.as_view(checks=health_checks())), name="health"),
+    path("audit/", audit_log_view, name="audit-log"),
     path("api/v1/", include("assessments.formulation.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("i18n/", include("django.conf.urls.i18n")),

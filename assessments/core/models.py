@@ -48,6 +48,15 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}"
 
+    # Append-only in the application too (PostgreSQL also enforces it by trigger).
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit entries cannot be deleted.")
+
 
 class OutboxMessage(models.Model):
     """A task to enqueue, written in the same transaction as the change that needs it.

@@ -20,6 +20,10 @@ def new_record_number() -> str:
 
 
 class PatientQuerySet(models.QuerySet):
+    def everyday(self):
+        """Patients for lists and bulk exports: restricted ones are left out."""
+        return self.filter(processing_restricted=False)
+
     def visible_to(self, user):
         """The one access rule for patient data: deny unless a care relation exists."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -54,6 +58,9 @@ class Patient(TimeStampedModel):
         verbose_name=_("primary clinician"),
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # GDPR Art. 18: kept (Polish law keeps records 20 years) but out of everyday
+    # lists and exports until the restriction is lifted.
+    processing_restricted = models.BooleanField(_("processing restricted"), default=False)
 
     objects = PatientQuerySet.as_manager()
 

@@ -65,3 +65,17 @@ def medication_prefill(*, entries: list[MedicationEntry], today: datetime.date) 
 def _days(today: datetime.date, then: datetime.date) -> int:
     # The interview item accepts 0-3650 days; a future-dated entry counts as today.
     return min(max((today - then).days, 0), 3650)
+
+
+@transaction.atomic
+def patient_restrict_processing(*, patient: Patient, user, restricted: bool, request=None) -> Patient:
+    patient.processing_restricted = restricted
+    patient.save(update_fields=["processing_restricted", "updated_at"])
+    audit_log(
+        request=request,
+        user=user,
+        action=Action.UPDATE,
+        obj=patient,
+        data={"processing_restricted": restricted},
+    )
+    return patient

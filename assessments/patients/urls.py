@@ -8,4 +8,6 @@ urlpatterns = [
     path("<uuid:patient_uuid>/", views.patient_detail, name="patient-detail"),
     path("<uuid:patient_uuid>/medication/", views.medication_add, name="medication-add"),
     path("<uuid:patient_uuid>/archive/", views.patient_archive, name="patient-archive"),
+    path("<uuid:patient_uuid>/export.json", views.patient_export, name="patient-export"),
+    path("<uuid:patient_uuid>/restrict/", views.patient_restrict, name="patient-restrict"),
 ]

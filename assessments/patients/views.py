@@ -1,13 +1,16 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments.accounts.roles import Role
+from assessments.accounts.roles import Role, has_role
 from assessments.core.access import get_visible_or_404
+from assessments.core.audit import Action, audit_log
 from assessments.core.permissions import role_required
 from assessments.interviews.forms import SessionForm
 
@@ -83,3 +86,41 @@ def _own_patient(request, patient_uuid) -> Patient:
     if patient.primary_clinician_id != request.user.pk:
         raise PermissionDenied
     return patient
+
+
+def _care_team_patient(request, patient_uuid) -> Patient:
+    """The patient's clinician or one of their supervisors (not a mere reader)."""
+    patient = get_visible_or_404(
+        request, Patient.objects.select_related("primary_clinician"), uuid=patient_uuid, audit=False
+    )
+    if patient.primary_clinician_id != request.user.pk and not has_role(request.user, Role.SUPERVISOR):
+        raise PermissionDenied
+    return patient
+
+
+@require_GET
+def patient_export(request, patient_uuid):
+    patient = _care_team_patient(request, patient_uuid)
+    data = selectors.patient_export(patient)
+    audit_log(request=request, action=Action.EXPORT, obj=patient, data={"format": "json", "scope": "all"})
+    response = JsonResponse(
+        data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="patient-{patient.uuid}.json"'
+    return response
+
+
+@require_POST
+def patient_restrict(request, patient_uuid):
+    patient = _care_team_patient(request, patient_uuid)
+    restricted = request.POST.get("restricted") == "1"
+    services.patient_restrict_processing(
+        patient=patient, user=request.user, restricted=restricted, request=request
+    )
+    if restricted:
+        messages.info(
+            request, _("Processing restricted: the patient is kept but left out of lists and exports.")
+        )
+    else:
+        messages.info(request, _("Restriction lifted."))
+    return redirect("patient-detail", patient_uuid=patient.uuid)
