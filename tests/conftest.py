@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 from django.test import Client
 
@@ -77,3 +79,46 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 name = connection.settings_dict["NAME"]
                 cursor.execute(f"ALTER DATABASE \"{name}\" SET zeus.audit_maintenance = 'on'")
                 cursor.execute("SET zeus.audit_maintenance = 'on'")
+
+
+# --- No patient identifiers in application logs, over the whole suite ---------
+# Every log record any test produces is kept; at the end of the session they are
+# searched for every record number and display name the suite created.
+class _Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        try:
+            self.lines.append(record.getMessage())
+        except Exception:  # a record that cannot format is not evidence either way
+            self.lines.append(str(record.msg))
+
+
+_capture = _Capture()
+_identifiers: set[str] = set()
+
+
+def _remember_patient(sender, instance, **kwargs):
+    _identifiers.add(instance.record_number)
+    if len(instance.display_name) >= 4:
+        _identifiers.add(instance.display_name)
+
+
+def pytest_configure(config):
+    logging.getLogger().addHandler(_capture)
+    from django.db.models.signals import post_save
+
+    from assessments.patients.models import Patient
+
+    post_save.connect(_remember_patient, sender=Patient, weak=False)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    leaks = sorted({i for i in _identifiers for line in _capture.lines if i in line})
+    if leaks:
+        session.config.pluginmanager.get_plugin("terminalreporter").write_line(
+            f"PATIENT IDENTIFIERS IN LOGS: {len(leaks)} found, e.g. {leaks[:3]}", red=True
+        )
+        session.exitstatus = 1
