@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "assessments.patients",
     "assessments.interviews",
     "assessments.reviews",
+    "assessments.reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,62 @@
+"""Run one report job: claim it, build the file, store it (called by the task)."""
+
+from django.contrib.auth import get_user_model
+from django.utils import translation
+
+from assessments.formulation.models import Formulation
+
+from . import exports, services
+from .models import ReportJob
+from .services import Claim
+
+
+def job_run(*, job_id: int) -> Claim:
+    claim = services.job_claim(job_id=job_id)
+    if claim.attempt is None:
+        return claim
+    job = ReportJob.objects.defer("content").get(pk=job_id)
+
+    def progress(percent: int) -> None:
+        # Looked up on the module at each call, so the fault tests can slow it down.
+        services.job_progress(job_id=job_id, attempt=claim.attempt, percent=percent)
+
+    try:
+        with translation.override(job.language):
+            content, content_type, rows = _build(job, progress)
+    except services.LostClaim:
+        raise
+    except BaseException:
+        # Give the job back so the retry (or a "try again") can claim it at once.
+        services.job_release(job_id=job_id, attempt=claim.attempt)
+        raise
+    services.job_finish(
+        job_id=job_id, attempt=claim.attempt, content=content, content_type=content_type, rows=rows
+    )
+    return claim
+
+
+def _build(job: ReportJob, progress) -> tuple[bytes, str, int]:
+    user = get_user_model().objects.get(pk=job.requested_by_id)
+    if job.kind == ReportJob.Kind.PDF:
+        from .pdf.render import render_pdf
+
+        # The access rule is checked again at run time: access may have ended since.
+        formulation = (
+            Formulation.objects.visible_to(user)
+            .select_related(
+                "interview__session__patient", "interview__finalized_by", "question_set_version__question_set"
+            )
+            .filter(pk=job.formulation_id)
+            .first()
+        )
+        if formulation is None:
+            raise services.JobRefused("NoAccess")
+        progress(20)
+        return render_pdf(formulation), "application/pdf", 1
+    if job.kind == ReportJob.Kind.RESEARCH:
+        if not user.is_superuser:
+            raise services.JobRefused("NoAccess")
+        content, rows = exports.research_csv(user=user, progress=progress)
+    else:
+        content, rows = exports.formulations_csv(user=user, progress=progress)
+    return content, "text/csv; charset=utf-8", rows
