@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("assessments.interviews.urls")),
     path("", include("assessments.reviews.urls")),
     path("reports/", include("assessments.reports.urls")),
+    path("question-sets/", include("assessments.questionsets.urls")),
     path("health/", login_not_required(HealthCheckView.as_view(checks=health_checks())), name="health"),
     path("audit/", audit_log_view, name="audit-log"),
     path("api/v1/", include("assessments.formulation.api_urls")),

@@ -26,7 +26,10 @@ class SessionLimitsMiddleware:
             now = time.time()
             started = request.session.setdefault(SESSION_STARTED, now)
             seen = request.session.get(SESSION_SEEN, now)
-            if now - seen > settings.SESSION_IDLE_SECONDS or now - started > settings.SESSION_ABSOLUTE_SECONDS:
+            if (
+                now - seen > settings.SESSION_IDLE_SECONDS
+                or now - started > settings.SESSION_ABSOLUTE_SECONDS
+            ):
                 logout(request)
                 return redirect(f"{reverse('login')}?expired=1")
             request.session[SESSION_SEEN] = now

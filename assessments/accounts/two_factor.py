@@ -14,8 +14,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label=gettext_lazy("Six-digit code from your authenticator app"), max_length=6, min_length=6,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "class": "form-control"}),
+        label=gettext_lazy("Six-digit code from your authenticator app"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "class": "form-control"}
+        ),
     )
 
 
@@ -23,7 +27,9 @@ def _device(user) -> tuple[TOTPDevice, bool]:
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if confirmed:
         return confirmed, True
-    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "authenticator"})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "authenticator"}
+    )
     return device, False
 
 

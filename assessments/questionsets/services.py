@@ -1,15 +1,44 @@
+"""Writes to question sets: clone, edit a draft, publish, retire, delete, import.
+
+Every write of a definition goes through `version_definition_save`, which runs the
+whole document through the engine and stores nothing when it is refused. Published
+and retired versions are never written here (and the database refuses it anyway,
+see migration 0004).
+"""
+
+import copy
 import json
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from assessments.formulation.engine import load_definition
+from assessments.core.audit import Action, audit_log
+from assessments.formulation.engine import DefinitionError, load_definition
 
+from .checking import definition_check
 from .models import QuestionSet, QuestionSetVersion
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_DEFINITION_FILE = DATA_DIR / "cadi.json"
+# Larger than any sensible question set (cadi is ~100 kB), small enough to parse safely.
+IMPORT_MAX_BYTES = 2_000_000
+
+Status = QuestionSetVersion.Status
+
+
+class VersionError(Exception):
+    """A refused change of a question-set version; `errors` lists every reason."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = list(errors)
+        super().__init__("; ".join(self.errors[:5]))
+
+
+class PublishRefused(VersionError):
+    """Publishing refused because test cases fail (or there are none)."""
 
 
 def definition_read(path: Path = DEFAULT_DEFINITION_FILE) -> dict:
@@ -51,3 +80,155 @@ def default_question_set_ensure() -> QuestionSetVersion:
         },
     )
     return version
+
+
+def _audit(request, user, version: QuestionSetVersion, action: str, **data) -> None:
+    # Question sets hold no patient data: the entry names the version and the change.
+    audit_log(request=request, user=user, action=action, obj=version, data={"ref": version.ref, **data})
+
+
+def _next_number(question_set: QuestionSet) -> int:
+    # Numbers are never reused, even after a draft is deleted: a number names one document.
+    highest = QuestionSetVersion.objects.filter(question_set=question_set).aggregate(n=Max("number"))["n"]
+    return (highest or 0) + 1
+
+
+@transaction.atomic
+def version_clone(*, version: QuestionSetVersion, user, request=None) -> QuestionSetVersion:
+    """A new draft with the same definition, numbered after the newest version."""
+    question_set = QuestionSet.objects.select_for_update().get(pk=version.question_set_id)
+    number = _next_number(question_set)
+    definition = copy.deepcopy(version.definition)
+    definition["version"] = number
+    draft = QuestionSetVersion.objects.create(
+        question_set=question_set, number=number, definition=definition, based_on=version, created_by=user
+    )
+    _audit(request, user, draft, Action.CREATE, cloned_from=str(version.uuid))
+    return draft
+
+
+@transaction.atomic
+def version_definition_save(
+    *, version: QuestionSetVersion, definition: dict, user, change: dict, request=None
+) -> QuestionSetVersion:
+    """Replace a draft's definition if the engine accepts the whole document.
+
+    Raises DefinitionError (every problem, each naming its item, option or rule) or
+    VersionError when the version is no longer a draft; nothing is stored then.
+    `change` says what the admin did, for the audit entry (codes only)."""
+    definition_check(definition, slug=version.question_set.slug, number=version.number)
+    now = timezone.now()
+    # Compare-and-set on the status: a version published meanwhile is never rewritten.
+    updated = QuestionSetVersion.objects.filter(pk=version.pk, status=Status.DRAFT).update(
+        definition=definition, updated_at=now
+    )
+    if not updated:
+        raise VersionError([_("Only a draft can be edited; clone this version to change it.")])
+    version.definition, version.updated_at = definition, now
+    _audit(request, user, version, Action.UPDATE, **change)
+    return version
+
+
+@transaction.atomic
+def version_publish(*, version: QuestionSetVersion, user, request=None) -> QuestionSetVersion:
+    """Offer a draft for new interviews, retiring the set's current published version.
+
+    Refused while the definition is invalid, while it has no test case, or while any
+    test case fails (PublishRefused lists the failing cases)."""
+    version = QuestionSetVersion.objects.select_for_update().select_related("question_set").get(pk=version.pk)
+    if version.status != Status.DRAFT:
+        raise VersionError([_("Only a draft can be published.")])
+    compiled = definition_check(version.definition, slug=version.question_set.slug, number=version.number)
+    if not compiled.definition.test_cases:
+        raise PublishRefused([_("Add at least one test case before publishing.")])
+    failures = compiled.run_test_cases()
+    if failures:
+        raise PublishRefused(failures)
+    now = timezone.now()
+    previous = list(
+        QuestionSetVersion.objects.select_for_update().filter(
+            question_set_id=version.question_set_id, status=Status.PUBLISHED
+        )
+    )
+    # Retire first: the one-published constraint is checked row by row.
+    QuestionSetVersion.objects.filter(pk__in=[p.pk for p in previous]).update(
+        status=Status.RETIRED, retired_at=now
+    )
+    QuestionSetVersion.objects.filter(pk=version.pk).update(
+        status=Status.PUBLISHED, published_at=now, published_by=user
+    )
+    version.refresh_from_db()
+    _audit(request, user, version, Action.UPDATE, change="published", retired=[str(p.uuid) for p in previous])
+    return version
+
+
+@transaction.atomic
+def version_retire(*, version: QuestionSetVersion, user, request=None) -> QuestionSetVersion:
+    """Hide a published version from new interviews; past interviews keep it."""
+    from django.conf import settings
+
+    version = QuestionSetVersion.objects.select_for_update().select_related("question_set").get(pk=version.pk)
+    if version.status != Status.PUBLISHED:
+        raise VersionError([_("Only the published version can be retired.")])
+    if version.question_set.slug == settings.ZEUS_DEFAULT_QUESTION_SET:
+        # New sessions always start on this set: it must keep a published version.
+        raise VersionError(
+            [_("The default question set needs a published version: publish a successor instead.")]
+        )
+    QuestionSetVersion.objects.filter(pk=version.pk).update(status=Status.RETIRED, retired_at=timezone.now())
+    version.refresh_from_db()
+    _audit(request, user, version, Action.UPDATE, change="retired")
+    return version
+
+
+@transaction.atomic
+def version_delete(*, version: QuestionSetVersion, user, request=None) -> None:
+    """Discard a draft (nothing can point at a draft: interviews use published versions)."""
+    deleted, _rows = QuestionSetVersion.objects.filter(pk=version.pk, status=Status.DRAFT).delete()
+    if not deleted:
+        raise VersionError([_("Only a draft can be deleted.")])
+    _audit(request, user, version, Action.UPDATE, change="deleted")
+
+
+def definition_parse(raw: bytes) -> dict:
+    """Decode an uploaded file; DefinitionError naming the problem when it is not a
+    JSON object in UTF-8."""
+    if len(raw) > IMPORT_MAX_BYTES:
+        raise DefinitionError([f"file: larger than {IMPORT_MAX_BYTES // 1000} kB"])
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise DefinitionError(["file: not UTF-8 text"]) from None
+    except json.JSONDecodeError as exc:
+        raise DefinitionError(
+            [f"file: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"]
+        ) from None
+    except RecursionError:
+        raise DefinitionError(["file: nested too deeply"]) from None
+    if not isinstance(data, dict):
+        raise DefinitionError([f"file: the top level must be a JSON object, not {type(data).__name__}"])
+    return data
+
+
+@transaction.atomic
+def version_import(*, raw: bytes, user, request=None) -> QuestionSetVersion:
+    """Create a draft from an uploaded definition (the format of data/cadi.json).
+
+    The document is checked in full before anything is created; its `version` is
+    replaced by the next free number of its set (an import never overwrites a
+    version, and is published only through the usual gate)."""
+    data = definition_parse(raw)
+    definition_check(data)
+    slug = data["slug"]
+    question_set, created = QuestionSet.objects.select_for_update().get_or_create(
+        slug=slug,
+        defaults={"title": data["title"]["en"], "description": (data.get("description") or {}).get("en", "")},
+    )
+    number = _next_number(question_set)
+    definition = {**data, "version": number}
+    definition_check(definition, slug=slug, number=number)
+    draft = QuestionSetVersion.objects.create(
+        question_set=question_set, number=number, definition=definition, created_by=user
+    )
+    _audit(request, user, draft, Action.CREATE, imported=True, new_set=created)
+    return draft

@@ -43,8 +43,9 @@ def test_it_rejects_update_delete_and_truncate_by_trigger_on_postgresql(entry, s
 
 def test_it_records_who_what_when_where_and_the_request(login, clinician):
     patient = patient_for(clinician)
-    login(clinician).get(reverse("patient-detail", args=[patient.uuid]), REMOTE_ADDR="192.0.2.7",
-                         HTTP_X_REQUEST_ID="abc123")
+    login(clinician).get(
+        reverse("patient-detail", args=[patient.uuid]), REMOTE_ADDR="192.0.2.7", HTTP_X_REQUEST_ID="abc123"
+    )
     entry = AuditEntry.objects.get(action="view", patient_uuid=patient.uuid)
     assert entry.user == clinician and entry.ip_address == "192.0.2.7" and entry.request_id == "abc123"
     assert entry.object_type == "patients.patient" and entry.at is not None

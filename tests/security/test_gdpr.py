@@ -12,13 +12,19 @@ def test_it_exports_everything_held_about_a_patient(login, clinician, supervisor
 
     patient = patient_for(clinician, display_name="Anna Nowak", year_of_birth=1971)
     taper(patient, clinician, today=datetime.date.today())
-    answers = {**vignette("P2-clear-anxiety")["answers"], "clinician_impression": "mainly_anxiety",
-               "clinician_notes": "Sleeps badly since spring"}
+    answers = {
+        **vignette("P2-clear-anxiety")["answers"],
+        "clinician_impression": "mainly_anxiety",
+        "clinician_notes": "Sleeps badly since spring",
+    }
     finalized_interview(patient, clinician, answers, PASSWORD)
     response = login(supervisor).get(reverse("patient-export", args=[patient.uuid]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     data = json.loads(response.content)
-    assert data["patient"]["display_name"] == "Anna Nowak" and data["patient"]["record_number"] == patient.record_number
+    assert (
+        data["patient"]["display_name"] == "Anna Nowak"
+        and data["patient"]["record_number"] == patient.record_number
+    )
     assert len(data["medication"]) == 2
     interview = data["sessions"][0]["interviews"][0]
     assert interview["answers"]["clinician_notes"] == "Sleeps badly since spring"
@@ -44,8 +50,9 @@ def test_it_restricts_processing_keeping_the_record_out_of_lists(login, clinicia
     assert patient.record_number not in client.get(reverse("patient-list")).content.decode()
     page = client.get(reverse("patient-detail", args=[patient.uuid]))
     assert page.status_code == 200 and 'id="restricted-banner"' in page.content.decode()
-    assert AuditEntry.objects.filter(action="update", object_uuid=patient.uuid,
-                                     data__processing_restricted=True).exists()
+    assert AuditEntry.objects.filter(
+        action="update", object_uuid=patient.uuid, data__processing_restricted=True
+    ).exists()
     client.post(reverse("patient-restrict", args=[patient.uuid]), {"restricted": "0"})
     assert patient.record_number in client.get(reverse("patient-list")).content.decode()
 

@@ -1,0 +1,81 @@
+"""Checking a definition document before anything is stored.
+
+The engine (load_definition) is the authority on what a definition means; this
+module adds what only the administration needs: the slug and number of the version
+the document is stored as, and test-case expectations strict enough that a typo
+cannot make a case pass by accident (e.g. `"dominant": "craving"` as a string).
+"""
+
+from assessments.formulation.engine import CompiledQuestionSet, DefinitionError, load_definition
+from assessments.formulation.engine.records import CODE, KNOWN_FLAGS
+from assessments.formulation.engine.scoring import DOMINANT_STATES
+
+EXPECT_KEYS = {"dominant", "flags_include", "flags_exclude"}
+CASE_KEYS = {"id", "story", "answers", "expect"}
+
+
+def definition_check(
+    definition, *, slug: str | None = None, number: int | None = None
+) -> CompiledQuestionSet:
+    """Compile the document or raise DefinitionError listing every problem.
+
+    `slug`/`number` are what the document must say about itself when stored as a
+    given version (a definition that claims to be another version would make its
+    formulations name the wrong one)."""
+    if not isinstance(definition, dict):
+        raise DefinitionError(["definition: the top level must be a JSON object"])
+    errors = _identity_errors(definition, slug, number) + _test_case_errors(definition.get("test_cases", []))
+    try:
+        compiled = load_definition(definition)
+    except DefinitionError as exc:
+        errors = exc.errors + errors
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a shape the reader did not foresee
+        errors = [f"definition: could not be read ({type(exc).__name__})", *errors]
+    if errors:
+        raise DefinitionError(errors)
+    return compiled
+
+
+def _identity_errors(definition: dict, slug, number) -> list[str]:
+    errors = []
+    if slug is not None and definition.get("slug") != slug:
+        errors.append(f"slug: must be {slug!r}, the question set this version belongs to")
+    if number is not None and definition.get("version") != number:
+        errors.append(f"version: must be {number}, the number of this version")
+    return errors
+
+
+def _test_case_errors(cases) -> list[str]:
+    if not isinstance(cases, list):
+        return []  # the engine names this one
+    errors, seen = [], set()
+    for case in cases:
+        if not isinstance(case, dict):
+            continue
+        case_id = case.get("id")
+        where = f"test case {case_id}"
+        if isinstance(case_id, str) and not CODE.match(case_id.lower().replace("-", "_")):
+            errors.append(f"{where}: the id must be letters, digits, - and _")
+        if case_id in seen:
+            errors.append(f"{where}: duplicate test case id")
+        seen.add(case_id)
+        for key in sorted(set(case) - CASE_KEYS, key=str):
+            errors.append(f"{where}: unknown key {key!r}")
+        if isinstance(case.get("expect"), dict):
+            errors.extend(_expect_errors(case["expect"], where))
+    return errors
+
+
+def _expect_errors(expect: dict, where: str) -> list[str]:
+    errors = [f"{where}.expect: unknown key {key!r}" for key in sorted(set(expect) - EXPECT_KEYS, key=str)]
+    dominant = expect.get("dominant")
+    if not isinstance(dominant, list) or not dominant or any(d not in DOMINANT_STATES for d in dominant):
+        errors.append(f"{where}.expect.dominant: must list one or more of {', '.join(DOMINANT_STATES)}")
+    for key in ("flags_include", "flags_exclude"):
+        flags = expect.get(key, [])
+        if not isinstance(flags, list) or any(flag not in KNOWN_FLAGS for flag in flags):
+            errors.append(f"{where}.expect.{key}: must list flags of the contract ({', '.join(KNOWN_FLAGS)})")
+    overlap = set(expect.get("flags_include") or []) & set(expect.get("flags_exclude") or [])
+    if overlap:
+        errors.append(f"{where}.expect: {', '.join(sorted(overlap))} both included and excluded")
+    return errors

@@ -1,0 +1,285 @@
+"""Question-set administration: overview, version page, lifecycle, JSON, import and
+export, dry run, diff, what-if. Structured edits live in views_edit.py.
+
+Question sets hold no patient data, so versions are fetched by uuid without a
+care-relation scope; only the role decides. The one export that holds patient data
+(the QuestionnaireResponse) goes through Interview.objects.visible_to.
+"""
+
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments.accounts.roles import Role
+from assessments.core.access import get_visible_or_404
+from assessments.core.audit import Action, audit_log
+from assessments.core.permissions import role_required
+from assessments.formulation.engine import DefinitionError
+from assessments.formulation.services import compiled_for
+
+from . import fhir, selectors, services, whatif
+from .diff import version_diff
+from .forms import DefinitionForm, ImportForm
+from .models import QuestionSetVersion, WhatIfRun
+from .translations import missing_translations
+
+admin_only = role_required(Role.QUESTIONSET_ADMIN)
+
+
+def _version(version_uuid) -> QuestionSetVersion:
+    return get_object_or_404(
+        QuestionSetVersion.objects.select_related("question_set", "based_on", "created_by", "published_by"),
+        uuid=version_uuid,
+    )
+
+
+@require_GET
+@admin_only
+def set_list(request):
+    return render(
+        request, "questionsets/list.html", {"question_sets": selectors.question_sets_with_versions()}
+    )
+
+
+@require_GET
+@admin_only
+def version_detail(request, version_uuid):
+    version = _version(version_uuid)
+    compiled = compiled_for(version)
+    context = {
+        "version": version,
+        "definition": version.definition,
+        "compiled": compiled,
+        "rule_catalogue_size": len(compiled.rule_catalogue()),
+        "missing": missing_translations(version.definition),
+        "others": selectors.versions_of(version.question_set_id).exclude(pk=version.pk),
+        "runs": selectors.whatif_runs(version)[:5],
+    }
+    return render(request, "questionsets/version.html", context)
+
+
+@require_POST
+@admin_only
+def version_clone(request, version_uuid):
+    draft = services.version_clone(version=_version(version_uuid), user=request.user, request=request)
+    messages.success(request, _("Draft %(ref)s created.") % {"ref": draft.ref})
+    return redirect("questionset-version", version_uuid=draft.uuid)
+
+
+@require_POST
+@admin_only
+def version_publish(request, version_uuid):
+    version = _version(version_uuid)
+    try:
+        services.version_publish(version=version, user=request.user, request=request)
+    except (services.VersionError, DefinitionError) as exc:
+        context = _dry_run_context(version)
+        context["publish_errors"] = exc.errors
+        return render(request, "questionsets/dry_run.html", context, status=400)
+    messages.success(request, _("%(ref)s is published; new interviews use it.") % {"ref": version.ref})
+    return redirect("questionset-version", version_uuid=version.uuid)
+
+
+@require_POST
+@admin_only
+def version_retire(request, version_uuid):
+    version = _version(version_uuid)
+    try:
+        services.version_retire(version=version, user=request.user, request=request)
+    except services.VersionError as exc:
+        messages.error(request, " ".join(exc.errors))
+    return redirect("questionset-version", version_uuid=version.uuid)
+
+
+@require_POST
+@admin_only
+def version_delete(request, version_uuid):
+    version = _version(version_uuid)
+    try:
+        services.version_delete(version=version, user=request.user, request=request)
+    except services.VersionError as exc:
+        messages.error(request, " ".join(exc.errors))
+        return redirect("questionset-version", version_uuid=version.uuid)
+    messages.success(request, _("Draft %(ref)s deleted.") % {"ref": version.ref})
+    return redirect("questionset-list")
+
+
+@require_http_methods(["GET", "POST"])
+@admin_only
+def version_json(request, version_uuid):
+    """The whole draft as JSON, for everything the structured forms do not cover."""
+    version = _version(version_uuid)
+    if not version.is_draft:
+        return _not_a_draft(request, version)
+    form = DefinitionForm(
+        request.POST or None,
+        initial={"definition": json.dumps(version.definition, indent=2, ensure_ascii=False)},
+    )
+    errors = []
+    if form.is_valid():
+        try:
+            services.version_definition_save(
+                version=version,
+                definition=form.cleaned_data["definition"],
+                user=request.user,
+                change={"change": "json"},
+                request=request,
+            )
+        except (DefinitionError, services.VersionError) as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("Definition saved."))
+            return redirect("questionset-version", version_uuid=version.uuid)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "questionsets/json_form.html",
+        {"version": version, "form": form, "errors": errors},
+        status=status,
+    )
+
+
+def _not_a_draft(request, version):
+    messages.error(request, _("Only a draft can be edited; clone this version to change it."))
+    return redirect("questionset-version", version_uuid=version.uuid)
+
+
+def _dry_run_context(version) -> dict:
+    try:
+        compiled = compiled_for(version)
+    except DefinitionError as exc:  # a stored draft is always valid; this guards old rows
+        return {"version": version, "cases": [], "definition_errors": exc.errors}
+    cases = selectors.test_case_results(compiled)
+    return {"version": version, "cases": cases, "failing": [case for case in cases if case["failures"]]}
+
+
+@require_GET
+@admin_only
+def dry_run(request, version_uuid):
+    return render(request, "questionsets/dry_run.html", _dry_run_context(_version(version_uuid)))
+
+
+@require_GET
+@admin_only
+def diff(request, version_uuid):
+    version = _version(version_uuid)
+    others = selectors.versions_of(version.question_set_id).exclude(pk=version.pk)
+    against_uuid = request.GET.get("against") or (version.based_on.uuid if version.based_on else None)
+    against = others.filter(uuid=against_uuid).first() if against_uuid else others.first()
+    context = {"version": version, "others": others, "against": against}
+    if against is not None:
+        # Always old → new, whichever page the comparison started from.
+        old, new = sorted((against, version), key=lambda v: v.number)
+        context.update(old=old, new=new, diff=version_diff(compiled_for(old), compiled_for(new)))
+    return render(request, "questionsets/diff.html", context)
+
+
+@require_GET
+@admin_only
+def export_json(request, version_uuid):
+    version = _version(version_uuid)
+    audit_log(request=request, action=Action.EXPORT, obj=version, data={"ref": version.ref, "format": "json"})
+    body = json.dumps(version.definition, indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{version.question_set.slug}-{version.number}.json"'
+    )
+    return response
+
+
+@require_GET
+@admin_only
+def export_fhir(request, version_uuid):
+    version = _version(version_uuid)
+    audit_log(request=request, action=Action.EXPORT, obj=version, data={"ref": version.ref, "format": "fhir"})
+    response = JsonResponse(fhir.questionnaire_resource(version), content_type="application/fhir+json")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{version.question_set.slug}-{version.number}.questionnaire.json"'
+    )
+    return response
+
+
+@require_GET
+def interview_fhir(request, interview_uuid):
+    """A finalized interview as a FHIR QuestionnaireResponse, for whoever may see the
+    patient (their clinician, that clinician's supervisors); a question-set admin
+    without a care relation gets 404 like anyone else."""
+    from assessments.interviews.models import Interview
+
+    interview = get_visible_or_404(
+        request,
+        Interview.objects.select_related(
+            "session__patient", "question_set_version__question_set", "finalized_by"
+        ),
+        uuid=interview_uuid,
+        patient_of=lambda i: i.session.patient,
+        audit=False,
+    )
+    if interview.status != Interview.Status.FINALIZED:
+        raise Http404
+    audit_log(
+        request=request,
+        action=Action.EXPORT,
+        obj=interview,
+        patient=interview.session.patient,
+        data={"format": "fhir"},
+    )
+    response = JsonResponse(
+        fhir.questionnaire_response_resource(interview), content_type="application/fhir+json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="interview-{interview.uuid}.json"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@admin_only
+def version_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if form.is_valid():
+        try:
+            draft = services.version_import(
+                raw=form.cleaned_data["file"].read(), user=request.user, request=request
+            )
+        except DefinitionError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("Imported as draft %(ref)s.") % {"ref": draft.ref})
+            return redirect("questionset-version", version_uuid=draft.uuid)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "questionsets/import.html", {"form": form, "errors": errors}, status=status)
+
+
+@require_POST
+@admin_only
+def whatif_start(request, version_uuid):
+    version = _version(version_uuid)
+    try:
+        run = whatif.whatif_request(version=version, user=request.user, request=request)
+    except services.VersionError as exc:
+        messages.error(request, " ".join(exc.errors))
+        return redirect("questionset-version", version_uuid=version.uuid)
+    return redirect("questionset-whatif", run_uuid=run.uuid)
+
+
+def _run(run_uuid) -> WhatIfRun:
+    return get_object_or_404(WhatIfRun.objects.select_related("version__question_set"), uuid=run_uuid)
+
+
+@require_GET
+@admin_only
+def whatif_detail(request, run_uuid):
+    run = _run(run_uuid)
+    return render(request, "questionsets/whatif.html", {"run": run, "version": run.version})
+
+
+@require_GET
+@admin_only
+def whatif_progress(request, run_uuid):
+    """The polled partial: it carries its own polling trigger until the run ends."""
+    run = _run(run_uuid)
+    return render(request, "questionsets/_whatif_progress.html", {"run": run, "version": run.version})

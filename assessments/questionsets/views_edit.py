@@ -1,0 +1,184 @@
+"""Structured edits of a draft: items (with options and weights), compound rules,
+test cases, item order. Each edit builds a changed copy of the definition and
+saves it through the one service that validates the whole document."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessments.formulation.engine import DefinitionError
+
+from . import editing, services
+from .forms import ItemForm, RuleForm, TestCaseForm, option_formset
+from .views import _not_a_draft, _version, admin_only
+
+
+def _save(request, version, definition, change: dict) -> list[str]:
+    """Save the changed definition; the engine's errors when it is refused."""
+    try:
+        services.version_definition_save(
+            version=version, definition=definition, user=request.user, change=change, request=request
+        )
+    except (DefinitionError, services.VersionError) as exc:
+        return exc.errors
+    messages.success(request, _("Saved."))
+    return []
+
+
+def _draft_or_redirect(request, version_uuid):
+    version = _version(version_uuid)
+    return version, (None if version.is_draft else _not_a_draft(request, version))
+
+
+@require_http_methods(["GET", "POST"])
+@admin_only
+def item_edit(request, version_uuid, code=None):
+    version, refused = _draft_or_redirect(request, version_uuid)
+    if refused:
+        return refused
+    definition = version.definition
+    existing, initial, options = None, {}, ()
+    if code is not None:
+        try:
+            section, existing = editing.item_find(definition, code)
+        except editing.EditError:
+            raise Http404 from None
+        initial, options = ItemForm.initial_for(existing, section["code"]), existing.get("options", ())
+    data = request.POST if request.method == "POST" else None
+    form = ItemForm(data, definition=definition, initial=initial)
+    formset = option_formset(data, languages=form.languages, options=options)
+    errors = []
+    if data is not None and form.is_valid() and formset.is_valid():
+        chosen = [o for o in (f.option() for f in formset.forms) if o is not None]
+        item = form.item(existing=existing, options=chosen)
+        if form.is_valid():  # the weights parser may have added field errors
+            changed = editing.item_put(
+                definition, item=item, section_code=form.cleaned_data["section"], replacing=code
+            )
+            errors = _save(request, version, changed, {"change": "item", "item": item["code"]})
+            if not errors:
+                return redirect("questionset-version", version_uuid=version.uuid)
+    context = {"version": version, "form": form, "formset": formset, "errors": errors, "code": code}
+    return render(request, "questionsets/item_form.html", context, status=400 if data is not None else 200)
+
+
+@require_POST
+@admin_only
+def item_move(request, version_uuid, code):
+    version, refused = _draft_or_redirect(request, version_uuid)
+    if refused:
+        return refused
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    try:
+        changed = editing.item_move(version.definition, code, offset)
+    except editing.EditError:
+        raise Http404 from None
+    for error in _save(request, version, changed, {"change": "item_moved", "item": code}):
+        messages.error(request, error)
+    return redirect(f"{_detail_url(version)}#item-{code}")
+
+
+@require_POST
+@admin_only
+def item_delete(request, version_uuid, code):
+    version, refused = _draft_or_redirect(request, version_uuid)
+    if refused:
+        return refused
+    try:
+        changed = editing.item_remove(version.definition, code)
+    except editing.EditError:
+        raise Http404 from None
+    # A rule or test case that still uses the item makes the engine refuse: say which.
+    for error in _save(request, version, changed, {"change": "item_deleted", "item": code}):
+        messages.error(request, error)
+    return redirect("questionset-version", version_uuid=version.uuid)
+
+
+def _detail_url(version) -> str:
+    from django.urls import reverse
+
+    return reverse("questionset-version", kwargs={"version_uuid": version.uuid})
+
+
+@require_http_methods(["GET", "POST"])
+@admin_only
+def rule_edit(request, version_uuid, rule_id=None):
+    version, refused = _draft_or_redirect(request, version_uuid)
+    if refused:
+        return refused
+    initial = {}
+    if rule_id is not None:
+        try:
+            initial = RuleForm.initial_for(editing.entry_find(version.definition, "rules", rule_id))
+        except editing.EditError:
+            raise Http404 from None
+    data = request.POST if request.method == "POST" else None
+    form = RuleForm(data, definition=version.definition, initial=initial)
+    errors = []
+    if data is not None and form.is_valid():
+        rule = form.rule()
+        changed = editing.rule_put(version.definition, rule=rule, replacing=rule_id)
+        errors = _save(request, version, changed, {"change": "rule", "rule": rule["id"]})
+        if not errors:
+            return redirect(f"{_detail_url(version)}#rules")
+    context = {"version": version, "form": form, "errors": errors, "rule_id": rule_id}
+    return render(request, "questionsets/rule_form.html", context, status=400 if data is not None else 200)
+
+
+@require_POST
+@admin_only
+def rule_delete(request, version_uuid, rule_id):
+    version, refused = _draft_or_redirect(request, version_uuid)
+    if refused:
+        return refused
+    try:
+        changed = editing.rule_remove(version.definition, rule_id)
+    except editing.EditError:
+        raise Http404 from None
+    for error in _save(request, version, changed, {"change": "rule_deleted", "rule": rule_id}):
+        messages.error(request, error)
+    return redirect(f"{_detail_url(version)}#rules")
+
+
+@require_http_methods(["GET", "POST"])
+@admin_only
+def test_case_edit(request, version_uuid, case_id=None):
+    version, refused = _draft_or_redirect(request, version_uuid)
+    if refused:
+        return refused
+    initial = {}
+    if case_id is not None:
+        try:
+            initial = TestCaseForm.initial_for(editing.entry_find(version.definition, "test_cases", case_id))
+        except editing.EditError:
+            raise Http404 from None
+    data = request.POST if request.method == "POST" else None
+    form = TestCaseForm(data, initial=initial)
+    errors = []
+    if data is not None and form.is_valid():
+        case = form.case()
+        changed = editing.test_case_put(version.definition, case=case, replacing=case_id)
+        errors = _save(request, version, changed, {"change": "test_case", "test_case": case["id"]})
+        if not errors:
+            return redirect("questionset-dry-run", version_uuid=version.uuid)
+    context = {"version": version, "form": form, "errors": errors, "case_id": case_id}
+    return render(
+        request, "questionsets/test_case_form.html", context, status=400 if data is not None else 200
+    )
+
+
+@require_POST
+@admin_only
+def test_case_delete(request, version_uuid, case_id):
+    version, refused = _draft_or_redirect(request, version_uuid)
+    if refused:
+        return refused
+    try:
+        changed = editing.test_case_remove(version.definition, case_id)
+    except editing.EditError:
+        raise Http404 from None
+    for error in _save(request, version, changed, {"change": "test_case_deleted", "test_case": case_id}):
+        messages.error(request, error)
+    return redirect("questionset-dry-run", version_uuid=version.uuid)

@@ -1,0 +1,111 @@
+"""An admin evolves cadi in the browser: clone, add an item with weights and a rule
+that reads it, a failing test case blocks publishing, fix, publish. New interviews
+get the new item; an interview taken before keeps the old version."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD, make_user
+from tests.e2e.conftest import watch_csp
+from tests.factories import finalized_interview, patient_for, vignette
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NEW_QUESTION = "Is the night without the tablet dreaded?"
+
+
+def _login(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name=f"Welcome, {username}")).to_be_visible()
+
+
+def _add_item(page):
+    page.get_by_role("link", name="Add an item").click()
+    page.locator("#id_code").fill("night_dread")
+    page.locator("#id_type").select_option("single")
+    page.locator("#id_section").select_option("thinking")
+    page.locator("#id_text_en").fill(NEW_QUESTION)
+    page.locator("#id_text_pl").fill("Czy noc bez tabletki budzi lęk?")
+    options = {
+        0: {
+            "code": "yes",
+            "label_en": "Yes",
+            "label_pl": "Tak",
+            "craving": "2",
+            "evidence_label_en": "Dreads the night without the drug",
+            "evidence_label_pl": "Lęk przed nocą bez leku",
+            "rationale": "Bedtime was a dosing occasion.",
+        },
+        1: {"code": "no", "label_en": "No", "label_pl": "Nie"},
+    }
+    for index, fields in options.items():
+        for name, value in fields.items():
+            page.locator(f"#id_options-{index}-{name}").fill(value)
+    page.get_by_role("button", name="Save item").click()
+    expect(page.locator("#item-night_dread")).to_be_visible()
+
+
+def _add_rule(page, weight: str):
+    page.get_by_role("link", name="Add a rule").click()
+    page.locator("#id_id").fill("cue_without_night_dread")
+    page.locator("#id_when").fill("onset_pattern == 'cue_linked' and night_dread != 'yes'")
+    page.locator("#id_direction").select_option("anxiety")
+    page.locator("#id_weight").fill(weight)
+    page.locator("#id_label_en").fill("Cue-linked distress without dread of the night")
+    page.locator("#id_label_pl").fill("Dyskomfort związany z bodźcami bez lęku przed nocą")
+    page.locator("#id_rationale").fill(
+        "Without the bedtime dread the cue link is weaker evidence of craving."
+    )
+    page.get_by_role("button", name="Save rule").click()
+    expect(page.locator("[data-rule='cue_without_night_dread']")).to_be_visible()
+
+
+def test_it_clones_edits_gates_and_publishes_a_version(live_server, page, browser, cadi):
+    base = live_server.url
+    make_user("qs_lead", "questionset_admin")
+    clinician = make_user("dr_qs", "clinician")
+    answers = {**vignette("P1-clear-craving")["answers"], "clinician_impression": "mainly_craving"}
+    before, _formulation = finalized_interview(patient_for(clinician), clinician, answers, PASSWORD)
+
+    _login(page, base, "qs_lead")
+    page.get_by_role("link", name="Question sets").first.click()
+    page.get_by_role("link", name="cadi@1").click()
+    page.get_by_role("button", name="Clone into a new draft").click()
+    expect(page.get_by_text("Draft cadi@2 created.")).to_be_visible()
+    expect(page.locator("#version-status")).to_have_text("Draft")
+
+    _add_item(page)
+    # Too heavy a weight: the clear-craving vignette stops reading as craving.
+    _add_rule(page, "20")
+    page.get_by_role("link", name="Test cases (dry run)").click()
+    expect(page.locator("[data-case='P1-clear-craving']")).to_contain_text("fails")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator("#publish-refused")).to_contain_text("P1-clear-craving: dominant mixed")
+
+    page.get_by_role("link", name="cadi@2").click()
+    page.locator("[data-rule='cue_without_night_dread']").get_by_role("link", name="Edit").click()
+    page.locator("#id_weight").fill("3")
+    page.get_by_role("button", name="Save rule").click()
+    page.get_by_role("link", name="Test cases (dry run)").click()
+    expect(page.locator("#case-summary")).to_have_text("8 test cases, 0 failing.")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("cadi@2 is published; new interviews use it.")).to_be_visible()
+    expect(page.locator("#version-status")).to_have_text("Published")
+
+    doc = browser.new_context().new_page()
+    violations = watch_csp(doc)
+    _login(doc, base, "dr_qs")
+    doc.goto(f"{base}/patients/new/")
+    doc.get_by_role("button", name="Save patient").click()
+    doc.get_by_role("button", name="Start session and interview").click()
+    expect(doc.locator("#interview-form")).to_be_visible()
+    expect(doc.get_by_role("heading", level=1)).to_contain_text("cadi@2")
+    expect(doc.locator("#item-night_dread")).to_contain_text(NEW_QUESTION)
+
+    doc.goto(f"{base}/interviews/{before.uuid}/")
+    expect(doc.get_by_role("heading", level=1)).to_contain_text("cadi@1")
+    expect(doc.get_by_text(NEW_QUESTION)).to_have_count(0)
+    assert violations == []
