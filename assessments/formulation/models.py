@@ -16,10 +16,13 @@ class Dominant(models.TextChoices):
 
 class FormulationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        # Preview formulations are never stored; a stored one always belongs to an interview.
-        from assessments.interviews.models import Interview
+        # Preview formulations are never stored; a stored one always belongs to an
+        # interview, and one without (a bare engine run) is nobody's to see.
+        from assessments.patients.models import restrict_to_patients
 
-        return self.filter(interview__in=Interview.objects.visible_to(user))
+        return restrict_to_patients(
+            self.filter(interview__isnull=False), user, "interview__session__patient__"
+        )
 
 
 class Formulation(models.Model):

@@ -6,13 +6,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.models import TimeStampedModel
-from assessments.patients.models import Patient
+from assessments.patients.models import Patient, restrict_to_patients
 from assessments.questionsets.models import QuestionSetVersion
 
 
 class SessionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(patient__in=Patient.objects.visible_to(user))
+        return restrict_to_patients(self, user, "patient__")
 
 
 class ClinicalSession(TimeStampedModel):
@@ -32,7 +32,7 @@ class ClinicalSession(TimeStampedModel):
 
 class InterviewQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(session__patient__in=Patient.objects.visible_to(user))
+        return restrict_to_patients(self, user, "session__patient__")
 
 
 class Interview(TimeStampedModel):

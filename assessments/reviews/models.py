@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.core.models import TimeStampedModel
 from assessments.formulation.models import Formulation
 from assessments.interviews.models import Interview
+from assessments.patients.models import restrict_to_patients
 
 
 class Impression(models.TextChoices):
@@ -29,7 +30,7 @@ ENGINE_TO_IMPRESSION = {
 
 class ReviewQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(interview__in=Interview.objects.visible_to(user))
+        return restrict_to_patients(self, user, "interview__session__patient__")
 
 
 class Review(TimeStampedModel):

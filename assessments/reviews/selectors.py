@@ -71,6 +71,10 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def overdue_cutoff() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=settings.REVIEW_OVERDUE_DAYS)
 
@@ -103,10 +107,12 @@ def dashboard(*, user, clinician: str = "", date_from=None, date_to=None) -> dic
     reviews = team_reviews(user)
     if clinician and _is_uuid(clinician):
         reviews = reviews.filter(clinician__uuid=clinician)
+    # Ranges of aware datetimes rather than `__date` lookups: those cast every row
+    # and defeat the (clinician, submitted_at) index.
     if date_from:
-        reviews = reviews.filter(submitted_at__date__gte=date_from)
+        reviews = reviews.filter(submitted_at__gte=_day_start(date_from))
     if date_to:
-        reviews = reviews.filter(submitted_at__date__lte=date_to)
+        reviews = reviews.filter(submitted_at__lt=_day_start(date_to + datetime.timedelta(days=1)))
     per_clinician = list(
         reviews.values("clinician__uuid", "clinician__username")
         .annotate(
