@@ -60,3 +60,44 @@ def finalized_interview(patient, clinician, answers: dict, password: str, *, dat
     )
     interview.refresh_from_db()
     return interview, formulation
+
+
+def bulk_copies(formulation, n: int) -> list:
+    """n copies of a finalized formulation, each on its own session and interview of the
+    same patient (dated one day apart), for volume tests; bypasses the services on purpose."""
+    from assessments.formulation.models import Formulation
+    from assessments.interviews.models import ClinicalSession, Interview
+
+    interview = formulation.interview
+    clinician = interview.finalized_by
+    today = datetime.date.today()
+    sessions = ClinicalSession.objects.bulk_create(
+        ClinicalSession(
+            patient=interview.session.patient, clinician=clinician, date=today - datetime.timedelta(days=i)
+        )
+        for i in range(n)
+    )
+    interviews = Interview.objects.bulk_create(
+        Interview(
+            session=s,
+            question_set_version=interview.question_set_version,
+            status="finalized",
+            answers=interview.answers,
+            finalized_at=interview.finalized_at,
+            finalized_by=clinician,
+        )
+        for s in sessions
+    )
+    return Formulation.objects.bulk_create(
+        Formulation(
+            interview=i,
+            question_set_version=formulation.question_set_version,
+            engine_version=formulation.engine_version,
+            answers=formulation.answers,
+            result=formulation.result,
+            dominant=formulation.dominant,
+            craving_share=formulation.craving_share,
+            created_by=clinician,
+        )
+        for i in interviews
+    )

@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.formulation.models import Formulation
-from assessments.interviews.models import ClinicalSession, Interview
+from assessments.interviews.models import Interview
 from assessments.patients.models import MedicationEntry, Patient
 from tests.conftest import PASSWORD
-from tests.factories import finalized_interview, patient_for
+from tests.factories import bulk_copies, finalized_interview, patient_for
 
 
 def _queries(client, url) -> int:
@@ -41,34 +41,7 @@ def _bulk_history(patient, clinician, template: Interview, formulation: Formulat
         )
         for _ in range(n)
     )
-    sessions = ClinicalSession.objects.bulk_create(
-        ClinicalSession(patient=patient, clinician=clinician, date=today - datetime.timedelta(days=i))
-        for i in range(n)
-    )
-    interviews = Interview.objects.bulk_create(
-        Interview(
-            session=s,
-            question_set_version=template.question_set_version,
-            status="finalized",
-            answers=template.answers,
-            finalized_at=template.finalized_at,
-            finalized_by=clinician,
-        )
-        for s in sessions
-    )
-    Formulation.objects.bulk_create(
-        Formulation(
-            interview=i,
-            question_set_version=formulation.question_set_version,
-            engine_version=formulation.engine_version,
-            answers=formulation.answers,
-            result=formulation.result,
-            dominant=formulation.dominant,
-            craving_share=formulation.craving_share,
-            created_by=clinician,
-        )
-        for i in interviews
-    )
+    bulk_copies(formulation, n)
 
 
 def test_it_lists_10_or_1000_patients_in_the_same_number_of_queries(

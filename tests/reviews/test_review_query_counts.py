@@ -5,44 +5,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.formulation.models import Formulation
-from assessments.interviews.models import ClinicalSession, Interview
 from assessments.reviews.models import Review
+from tests.factories import bulk_copies
 
 
 def _clone_reviews(review: Review, n: int, *, decider) -> None:
     """n more reviews like `review` (a third pending, the rest endorsed by `decider`),
     each with its own session, interview and formulation, spread over three months."""
-    interview, formulation = review.interview, review.formulation
-    sessions = ClinicalSession.objects.bulk_create(
-        ClinicalSession(
-            patient=interview.session.patient, clinician=review.clinician, date=datetime.date.today()
-        )
-        for _ in range(n)
-    )
-    interviews = Interview.objects.bulk_create(
-        Interview(
-            session=s,
-            question_set_version=interview.question_set_version,
-            status="finalized",
-            answers=interview.answers,
-            finalized_at=interview.finalized_at,
-            finalized_by=review.clinician,
-        )
-        for s in sessions
-    )
-    formulations = Formulation.objects.bulk_create(
-        Formulation(
-            interview=i,
-            question_set_version=formulation.question_set_version,
-            engine_version=formulation.engine_version,
-            answers=formulation.answers,
-            result=formulation.result,
-            dominant=formulation.dominant,
-            craving_share=formulation.craving_share,
-        )
-        for i in interviews
-    )
+    formulations = bulk_copies(review.formulation, n)
     now = timezone.now()
     Review.objects.bulk_create(
         Review(
