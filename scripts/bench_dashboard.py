@@ -32,8 +32,10 @@ def seed(n: int):
 
     version = default_question_set_ensure()
     supervisor, _ = user_create(username="bench_sup", role="supervisor", password="bench-password-123")
-    clinicians = [user_create(username=f"bench_c{i}", role="clinician", password="bench-password-123")[0]
-                  for i in range(10)]
+    clinicians = [
+        user_create(username=f"bench_c{i}", role="clinician", password="bench-password-123")[0]
+        for i in range(10)
+    ]
     for clinician in clinicians:
         supervision_add(supervisor=supervisor, clinician=clinician)
     patients = Patient.objects.bulk_create(
@@ -47,28 +49,51 @@ def seed(n: int):
     for start in range(0, n, batch):
         size = min(batch, n - start)
         sessions = ClinicalSession.objects.bulk_create(
-            ClinicalSession(patient=patients[(start + k) % len(patients)],
-                            clinician=clinicians[((start + k) % len(patients)) % 10],
-                            date=today - datetime.timedelta(days=(start + k) % 365))
+            ClinicalSession(
+                patient=patients[(start + k) % len(patients)],
+                clinician=clinicians[((start + k) % len(patients)) % 10],
+                date=today - datetime.timedelta(days=(start + k) % 365),
+            )
             for k in range(size)
         )
         interviews = Interview.objects.bulk_create(
-            Interview(session=s, question_set_version=version, status="finalized", answers={},
-                      finalized_at=now, finalized_by=s.clinician) for s in sessions
+            Interview(
+                session=s,
+                question_set_version=version,
+                status="finalized",
+                answers={},
+                finalized_at=now,
+                finalized_by=s.clinician,
+            )
+            for s in sessions
         )
         formulations = Formulation.objects.bulk_create(
-            Formulation(interview=i, question_set_version=version, engine_version="bench", answers={},
-                        result={"flags": []}, dominant=dominants[(start + k) % 4], craving_share=50)
+            Formulation(
+                interview=i,
+                question_set_version=version,
+                engine_version="bench",
+                answers={},
+                result={"flags": []},
+                dominant=dominants[(start + k) % 4],
+                craving_share=50,
+            )
             for k, i in enumerate(interviews)
         )
         Review.objects.bulk_create(
-            Review(formulation=f, interview=f.interview, clinician=f.interview.finalized_by,
-                   submitted_at=now - datetime.timedelta(days=(start + k) % 365),
-                   clinician_impression=impressions[(start + k) % 4],
-                   engine_impression=impressions[(start + k) % 4 if k % 3 else 2],
-                   supervisor_impression="" if k % 5 == 0 else impressions[(start + k + k % 2) % 4],
-                   dominant=f.dominant, flags_text=" ", status="pending" if k % 5 == 0 else "endorsed",
-                   decided_by=None if k % 5 == 0 else supervisor, decided_at=None if k % 5 == 0 else now)
+            Review(
+                formulation=f,
+                interview=f.interview,
+                clinician=f.interview.finalized_by,
+                submitted_at=now - datetime.timedelta(days=(start + k) % 365),
+                clinician_impression=impressions[(start + k) % 4],
+                engine_impression=impressions[(start + k) % 4 if k % 3 else 2],
+                supervisor_impression="" if k % 5 == 0 else impressions[(start + k + k % 2) % 4],
+                dominant=f.dominant,
+                flags_text=" ",
+                status="pending" if k % 5 == 0 else "endorsed",
+                decided_by=None if k % 5 == 0 else supervisor,
+                decided_at=None if k % 5 == 0 else now,
+            )
             for k, f in enumerate(formulations)
         )
     return supervisor
@@ -82,7 +107,9 @@ def timed(label, func, repeat=5):
             func()
             best = min(best, time.perf_counter() - started)
         queries = len(captured)
-    print(f"{label}: best of {repeat} {best * 1000:.0f} ms, {queries} queries")
+    slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:2]
+    detail = "; ".join(f"{float(q['time']) * 1000:.0f} ms: {q['sql'][:90]}" for q in slowest)
+    print(f"{label}: best of {repeat} {best * 1000:.0f} ms, {queries} queries (slowest: {detail})")
 
 
 def main():
@@ -94,7 +121,9 @@ def main():
     try:
         started = time.perf_counter()
         supervisor = seed(n)
-        print(f"seeded {n} formulations and reviews on {connection.vendor} in {time.perf_counter() - started:.0f} s")
+        print(
+            f"seeded {n} formulations and reviews on {connection.vendor} in {time.perf_counter() - started:.0f} s"
+        )
         from assessments.reviews import selectors
 
         timed("dashboard (all)", lambda: selectors.dashboard(user=supervisor))

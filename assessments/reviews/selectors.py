@@ -18,6 +18,7 @@ QUEUE_FILTER_FLAGS = (
     "sedative_substitution",
 )
 DOMINANTS = ("craving", "anxiety", "mixed", "insufficient")
+FIELDS = ("clinician_impression", "engine_impression", "supervisor_impression")
 PAIRS = (
     ("clinician_impression", "engine_impression"),
     ("clinician_impression", "supervisor_impression"),
@@ -131,12 +132,16 @@ def dashboard(*, user, clinician: str = "", date_from=None, date_to=None) -> dic
     months: dict = {}
     for row in by_month:
         months.setdefault(row["month"], dict.fromkeys(DOMINANTS, 0))[row["dominant"]] = row["n"]
-    agreement = []
-    categories = Impression.values
-    for a, b in PAIRS:
-        rows = reviews.exclude(**{f"{a}": ""}).exclude(**{f"{b}": ""}).values(a, b).annotate(n=Count("pk"))
-        matrix = {(row[a], row[b]): row["n"] for row in rows}
-        agreement.append({"pair": (a, b), **cohen_kappa(matrix, categories)})
+    # One grouped scan gives the joint counts of all three impressions; each pair's
+    # confusion matrix is summed from it (blank impressions: not yet decided).
+    joint = reviews.values(*FIELDS).annotate(n=Count("pk")).order_by()
+    matrices: dict = {pair: {} for pair in PAIRS}
+    for row in joint:
+        for a, b in PAIRS:
+            if row[a] and row[b]:
+                key = (row[a], row[b])
+                matrices[(a, b)][key] = matrices[(a, b)].get(key, 0) + row["n"]
+    agreement = [{"pair": pair, **cohen_kappa(matrices[pair], Impression.values)} for pair in PAIRS]
     return {
         "per_clinician": per_clinician,
         "months": [{"month": m, **counts} for m, counts in months.items()],
