@@ -23,7 +23,7 @@ from django.utils import timezone  # noqa: E402
 
 
 def seed(n: int):
-    from assessments.accounts.services import supervision_add, user_create
+    from assessments.accounts.services import generate_password, supervision_add, user_create
     from assessments.formulation.models import Formulation
     from assessments.interviews.models import ClinicalSession, Interview
     from assessments.patients.models import Patient
@@ -31,9 +31,9 @@ def seed(n: int):
     from assessments.reviews.models import Review
 
     version = default_question_set_ensure()
-    supervisor, _ = user_create(username="bench_sup", role="supervisor", password="bench-password-123")
+    supervisor, _ = user_create(username="bench_sup", role="supervisor", password=generate_password())
     clinicians = [
-        user_create(username=f"bench_c{i}", role="clinician", password="bench-password-123")[0]
+        user_create(username=f"bench_c{i}", role="clinician", password=generate_password())[0]
         for i in range(10)
     ]
     for clinician in clinicians:
@@ -108,7 +108,7 @@ def timed(label, func, repeat=5):
             best = min(best, time.perf_counter() - started)
         queries = len(captured)
     slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:2]
-    detail = "; ".join(f"{float(q['time']) * 1000:.0f} ms: {q['sql'][:90]}" for q in slowest)
+    detail = "; ".join(f"{float(q['time']) * 1000:.0f} ms: {q['sql'][:80]}" for q in slowest)
     print(f"{label}: best of {repeat} {best * 1000:.0f} ms, {queries} queries (slowest: {detail})")
 
 
@@ -121,9 +121,8 @@ def main():
     try:
         started = time.perf_counter()
         supervisor = seed(n)
-        print(
-            f"seeded {n} formulations and reviews on {connection.vendor} in {time.perf_counter() - started:.0f} s"
-        )
+        took = time.perf_counter() - started
+        print(f"seeded {n} formulations and reviews on {connection.vendor} in {took:.0f} s")
         from assessments.reviews import selectors
 
         timed("dashboard (all)", lambda: selectors.dashboard(user=supervisor))
