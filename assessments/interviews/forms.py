@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.core.texts import localized
 
 WHOLE_NUMBER = re.compile(r"^-?\d+$")
+NONE_OF_THESE = "__none_of_these__"
 
 
 class SessionForm(forms.Form):
@@ -40,6 +41,10 @@ def _field(item, definition, language: str) -> forms.Field:
         return forms.CharField(widget=forms.RadioSelect(choices=choices), **common)
     if item.type == "multi":
         choices = [(o.code, localized(o.label, language)) for o in item.options]
+        if "none" not in item.option_codes:
+            # Without this a clinician could not record "asked, none present" (an
+            # answered empty list): no boxes ticked means "not asked yet".
+            choices.append((NONE_OF_THESE, _("None of these")))
         return LooseMultipleField(widget=forms.CheckboxSelectMultiple(choices=choices), **common)
     if item.type == "scale":
         anchors = item.anchors or definition.scale_anchors or {}
@@ -114,9 +119,17 @@ class InterviewForm(forms.Form):
                 continue
             if kind in ("scale", "integer"):
                 value = int(value) if WHOLE_NUMBER.match(str(value).strip()) else str(value)
+            elif kind == "multi" and NONE_OF_THESE in value:
+                # Ticked together with real options: the options the clinician ticked win.
+                value = [v for v in value if v != NONE_OF_THESE]
             answers[code] = value
         return answers
 
 
 def initial_from_answers(answers: dict) -> dict:
-    return {code: (str(value) if isinstance(value, int) else value) for code, value in answers.items()}
+    def shown(value):
+        if isinstance(value, int):
+            return str(value)
+        return [NONE_OF_THESE] if value == [] else value
+
+    return {code: shown(value) for code, value in answers.items()}

@@ -49,7 +49,18 @@
   }
 
   form.addEventListener("input", function () { setStatus(form.dataset.unsaved, "unsaved"); });
-  form.addEventListener("change", function () { applyConditions(); updateProgress(); });
+  // "None of these" and real options exclude each other within one checkbox group.
+  var NONE = "__none_of_these__";
+  form.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.type === "checkbox" && box.checked) {
+      form.querySelectorAll('input[type="checkbox"][name="' + box.name + '"]').forEach(function (other) {
+        if (other !== box && (box.value === NONE || other.value === NONE)) other.checked = false;
+      });
+    }
+    applyConditions();
+    updateProgress();
+  });
   form.addEventListener("htmx:beforeRequest", function () { setStatus(form.dataset.saving, "saving"); });
   // A lost connection keeps the answers on the page and retries on the next change.
   form.addEventListener("htmx:afterSwap", function () {

@@ -53,7 +53,8 @@ def answer(page, item, value) -> None:
     if item.type in ("single", "scale"):
         _answer_radio(page, item.code, str(value))
     elif item.type == "multi":
-        _answer_checkboxes(page, item.code, list(value))
+        # An answered empty list is the "None of these" box where the item has no "none".
+        _answer_checkboxes(page, item.code, list(value) or ["__none_of_these__", "none"])
     else:
         _answer_typed(page, item.code, value)
 

@@ -234,3 +234,22 @@ def test_it_refuses_get_on_state_changing_urls(login, clinician, patient):
     for name in ("interview-autosave", "interview-finalize", "interview-amend"):
         assert client.get(reverse(name, args=[interview.uuid])).status_code == 405
     assert client.get(reverse("session-create", args=[patient.uuid])).status_code == 405
+
+
+def test_it_records_none_of_these_as_an_answered_empty_list(login, clinician, patient):
+    from assessments.formulation.services import formulation_compute
+
+    interview = draft_interview(patient, clinician)
+    client = login(clinician)
+    client.post(
+        reverse("interview-autosave", args=[interview.uuid]),
+        {"anxiety_symptoms": ["__none_of_these__"], "lock_version": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    interview.refresh_from_db()
+    assert interview.answers == {"anxiety_symptoms": []}
+    page = client.get(reverse("interview-detail", args=[interview.uuid])).content.decode()
+    marker = page.split('value="__none_of_these__"')[1].split(">", 1)[0]
+    assert "checked" in marker
+    result = formulation_compute(version=interview.question_set_version, answers=interview.answers)
+    assert "anxiety_symptoms" not in result["missing"]
