@@ -1,3 +1,5 @@
+from collections import OrderedDict
+
 from django.db import transaction
 
 from assessments.questionsets.models import QuestionSetVersion
@@ -7,8 +9,10 @@ from .models import Formulation
 
 # Compiling a definition (validation, expression compilation) is the expensive
 # part; it happens once per version and is reused for every formulation. Drafts
-# can change, so their key includes the last modification time.
-_compiled_cache: dict[tuple[int, str], CompiledQuestionSet] = {}
+# can change, so their key includes the last modification time; every draft edit
+# adds a key, so the cache keeps only the most recently used versions.
+_compiled_cache: OrderedDict[tuple[int, str], CompiledQuestionSet] = OrderedDict()
+COMPILED_CACHE_SIZE = 32
 
 
 def compiled_for(version: QuestionSetVersion) -> CompiledQuestionSet:
@@ -17,6 +21,10 @@ def compiled_for(version: QuestionSetVersion) -> CompiledQuestionSet:
     if compiled is None:
         compiled = load_definition(version.definition)
         _compiled_cache[key] = compiled
+        while len(_compiled_cache) > COMPILED_CACHE_SIZE:
+            _compiled_cache.popitem(last=False)
+    else:
+        _compiled_cache.move_to_end(key)
     return compiled
 
 

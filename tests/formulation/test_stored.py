@@ -1,4 +1,5 @@
 import copy
+import datetime
 
 import pytest
 
@@ -54,3 +55,16 @@ def test_it_stores_the_labels_in_every_language_of_the_set(stored):
     assert polish["dominant"] == stored.result["dominant"]
     assert [r["id"] for r in polish["rules"]] == [r["id"] for r in stored.result["rules"]]
     assert [r["label"] for r in polish["rules"]] != [r["label"] for r in stored.result["rules"]]
+
+
+def test_it_keeps_a_bounded_cache_of_compiled_versions(cadi):
+    from assessments.formulation import services
+
+    services._compiled_cache.clear()
+    for minute in range(services.COMPILED_CACHE_SIZE + 5):
+        QuestionSetVersion.objects.filter(pk=cadi.pk).update(
+            updated_at=cadi.updated_at + datetime.timedelta(minutes=minute)
+        )
+        cadi.refresh_from_db()
+        services.compiled_for(cadi)
+    assert len(services._compiled_cache) == services.COMPILED_CACHE_SIZE
