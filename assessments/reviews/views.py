@@ -1,5 +1,8 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -40,13 +43,18 @@ def _review(request, review_uuid, *, audit=True) -> Review:
 @role_required(Role.SUPERVISOR)
 def review_queue(request):
     filters = {key: request.GET.get(key, "") for key in ("clinician", "dominant", "flag")}
-    queue = selectors.review_queue(user=request.user, **filters)
+    # Urgent items sort first, so the first page always shows them.
+    queue = Paginator(selectors.review_queue(user=request.user, **filters), 50).get_page(
+        request.GET.get("page")
+    )
+    query = urlencode({key: value for key, value in filters.items() if value})
     clinicians = get_user_model().objects.filter(pk__in=selectors.supervised_clinician_ids(request.user))
     return render(
         request,
         "reviews/queue.html",
         {
             "queue": queue,
+            "query": query,
             "filters": filters,
             "clinicians": clinicians,
             "dominants": selectors.DOMINANTS,

@@ -48,7 +48,8 @@ def test_it_renders_queue_and_dashboard_in_constant_queries(
     queue, dash = _count(client, reverse("review-queue")), _count(client, reverse("review-dashboard"))
     _clone_reviews(review, 990, decider=supervisor)
     with django_assert_num_queries(queue):
-        client.get(reverse("review-queue"))
+        page = client.get(reverse("review-queue")).content.decode()
+    assert page.count("<tr data-review=") == 50 and "Page 1 of 7" in page  # 334 pending, 50 a page
     with django_assert_num_queries(dash):
         response = client.get(reverse("review-dashboard"))
     assert '<td class="text-end">1000</td>' in response.content.decode()
