@@ -1,9 +1,9 @@
 """Spec section 4: bad input is refused as a whole, naming the offending item."""
 
 import pytest
-from engine_support import cadi
 
 from assessments.formulation.engine import AnswerError, parse_request
+from tests.engine.engine_support import cadi
 
 BAD_ANSWERS = [
     ({"favourite_colour": "blue"}, "favourite_colour", "is not an item of cadi@1"),

@@ -1,7 +1,8 @@
 """Unseen cases built from the evidence directions of the spec, not from the vignettes."""
 
 import pytest
-from engine_support import cadi
+
+from tests.engine.engine_support import cadi
 
 CRAVING_PICTURE = {
     "med_status": "discontinued",

@@ -3,9 +3,9 @@
 import json
 
 import pytest
-from engine_support import cadi, shared_dir
 
 from assessments.formulation.engine import ENGINE_VERSION, AnswerError, CompiledQuestionSet
+from tests.engine.engine_support import cadi, shared_dir
 
 CONTRACT_KEYS = [
     "craving_score",

@@ -4,9 +4,9 @@ import copy
 import json
 
 import pytest
-from engine_support import CADI_PATH
 
 from assessments.formulation.engine import DefinitionError, load_definition
+from tests.engine.engine_support import CADI_PATH
 
 CADI = json.loads(CADI_PATH.read_text(encoding="utf-8"))
 

@@ -3,12 +3,12 @@
 import re
 
 import pytest
-from engine_support import cadi
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessments.formulation.engine.compiled import _DERIVED, _ITEM_TYPES
 from assessments.formulation.engine.expressions import ExpressionError, compile_expression, make_context
+from tests.engine.engine_support import cadi
 
 ITEMS = cadi().definition.items
 CHOICES = {

@@ -2,11 +2,11 @@
 
 import json
 
-from engine_support import answer_sets, cadi, full_answer_sets
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from assessments.formulation.engine import AnswerError
+from tests.engine.engine_support import answer_sets, cadi, full_answer_sets
 
 ITEMS = cadi().definition.items
 CRAVING_SCALES = [

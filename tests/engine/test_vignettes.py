@@ -3,7 +3,8 @@
 import json
 
 import pytest
-from engine_support import cadi, shared_dir
+
+from tests.engine.engine_support import cadi, shared_dir
 
 
 def _vignette_files():
