@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 from health_check.views import HealthCheckView
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("audit/", audit_log_view, name="audit-log"),
     path("api/v1/", include("assessments.formulation.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Open before login too, so the login page can be switched to Polish or English.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

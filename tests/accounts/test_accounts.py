@@ -97,3 +97,11 @@ def test_it_answers_health_without_login(client, db):
     response = client.get(reverse("health"), HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert "Database" in response.content.decode()
+
+
+def test_it_switches_the_interface_language_even_before_login(client, db):
+    response = client.post(reverse("set_language"), {"language": "pl", "next": reverse("login")})
+    assert response.status_code == 302 and response.url == reverse("login")
+    assert "Zaloguj się" in client.get(reverse("login")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    assert "Log in" in client.get(reverse("login")).content.decode()
