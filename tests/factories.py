@@ -2,18 +2,10 @@
 
 import datetime
 import json
-from pathlib import Path
 
 from assessments.interviews import services as interview_services
 from assessments.patients.services import medication_add, patient_create
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def shared_dir() -> Path:
-    import os
-
-    return Path(os.environ.get("ZEUS_SHARED_DIR", ROOT.parent / "shared"))
+from tests.engine.engine_support import shared_dir
 
 
 def vignette(name: str) -> dict:
