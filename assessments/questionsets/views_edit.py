@@ -5,6 +5,7 @@ saves it through the one service that validates the whole document."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -67,38 +68,45 @@ def item_edit(request, version_uuid, code=None):
 @require_POST
 @admin_only
 def item_move(request, version_uuid, code):
-    version, refused = _draft_or_redirect(request, version_uuid)
-    if refused:
-        return refused
     offset = -1 if request.POST.get("direction") == "up" else 1
-    try:
-        changed = editing.item_move(version.definition, code, offset)
-    except editing.EditError:
-        raise Http404 from None
-    for error in _save(request, version, changed, {"change": "item_moved", "item": code}):
-        messages.error(request, error)
-    return redirect(f"{_detail_url(version)}#item-{code}")
+    return _apply_edit(
+        request,
+        version_uuid,
+        lambda d: editing.item_move(d, code, offset),
+        {"change": "item_moved", "item": code},
+        lambda version: f"{_detail_url(version)}#item-{code}",
+    )
 
 
 @require_POST
 @admin_only
 def item_delete(request, version_uuid, code):
+    # A rule or test case that still uses the item makes the engine refuse: _save says which.
+    return _apply_edit(
+        request,
+        version_uuid,
+        lambda d: editing.item_remove(d, code),
+        {"change": "item_deleted", "item": code},
+        _detail_url,
+    )
+
+
+def _apply_edit(request, version_uuid, edit, change: dict, target):
+    """The one-click edits (move, delete): apply `edit` to the draft's definition,
+    save it through the engine's checks, report refusals, go back to `target`."""
     version, refused = _draft_or_redirect(request, version_uuid)
     if refused:
         return refused
     try:
-        changed = editing.item_remove(version.definition, code)
+        changed = edit(version.definition)
     except editing.EditError:
         raise Http404 from None
-    # A rule or test case that still uses the item makes the engine refuse: say which.
-    for error in _save(request, version, changed, {"change": "item_deleted", "item": code}):
+    for error in _save(request, version, changed, change):
         messages.error(request, error)
-    return redirect("questionset-version", version_uuid=version.uuid)
+    return redirect(target(version))
 
 
 def _detail_url(version) -> str:
-    from django.urls import reverse
-
     return reverse("questionset-version", kwargs={"version_uuid": version.uuid})
 
 
@@ -130,16 +138,13 @@ def rule_edit(request, version_uuid, rule_id=None):
 @require_POST
 @admin_only
 def rule_delete(request, version_uuid, rule_id):
-    version, refused = _draft_or_redirect(request, version_uuid)
-    if refused:
-        return refused
-    try:
-        changed = editing.rule_remove(version.definition, rule_id)
-    except editing.EditError:
-        raise Http404 from None
-    for error in _save(request, version, changed, {"change": "rule_deleted", "rule": rule_id}):
-        messages.error(request, error)
-    return redirect(f"{_detail_url(version)}#rules")
+    return _apply_edit(
+        request,
+        version_uuid,
+        lambda d: editing.rule_remove(d, rule_id),
+        {"change": "rule_deleted", "rule": rule_id},
+        lambda version: f"{_detail_url(version)}#rules",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -172,13 +177,10 @@ def test_case_edit(request, version_uuid, case_id=None):
 @require_POST
 @admin_only
 def test_case_delete(request, version_uuid, case_id):
-    version, refused = _draft_or_redirect(request, version_uuid)
-    if refused:
-        return refused
-    try:
-        changed = editing.test_case_remove(version.definition, case_id)
-    except editing.EditError:
-        raise Http404 from None
-    for error in _save(request, version, changed, {"change": "test_case_deleted", "test_case": case_id}):
-        messages.error(request, error)
-    return redirect("questionset-dry-run", version_uuid=version.uuid)
+    return _apply_edit(
+        request,
+        version_uuid,
+        lambda d: editing.test_case_remove(d, case_id),
+        {"change": "test_case_deleted", "test_case": case_id},
+        lambda version: reverse("questionset-dry-run", kwargs={"version_uuid": version.uuid}),
+    )
