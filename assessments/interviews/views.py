@@ -9,7 +9,7 @@ from assessments.core.texts import current_language
 from assessments.formulation.models import Formulation
 from assessments.formulation.presentation import formulation_display
 from assessments.formulation.services import compiled_for
-from assessments.patients.models import Patient
+from assessments.patients.views import own_patient_or_403
 
 from . import services
 from .forms import SessionForm, initial_from_answers, interview_form_class
@@ -27,9 +27,10 @@ def _interview(request, interview_uuid, *, audit=True) -> Interview:
     )
 
 
-def _own_draft(request, interview_uuid) -> Interview:
+def _own_interview(request, interview_uuid) -> Interview:
+    """An interview of the user's own patient (writes); supervisors only read."""
     interview = _interview(request, interview_uuid, audit=False)
-    if interview.session.patient.primary_clinician_id != request.user.pk:
+    if not interview.session.patient.changeable_by(request.user):
         raise PermissionDenied
     return interview
 
@@ -47,9 +48,7 @@ def _form(interview: Interview, data=None):
 @require_POST
 @role_required(Role.CLINICIAN)
 def session_create(request, patient_uuid):
-    patient = get_visible_or_404(request, Patient.objects, uuid=patient_uuid, audit=False)
-    if patient.primary_clinician_id != request.user.pk:
-        raise PermissionDenied
+    patient = own_patient_or_403(request, patient_uuid)
     form = SessionForm(request.POST)
     if not form.is_valid():
         return render(
@@ -62,7 +61,7 @@ def session_create(request, patient_uuid):
 
 
 def _page(request, interview, *, form=None, errors=None, status=200):
-    editable = interview.is_draft and interview.session.patient.primary_clinician_id == request.user.pk
+    editable = interview.is_draft and interview.session.patient.changeable_by(request.user)
     context = {"interview": interview, "patient": interview.session.patient, "editable": editable}
     if editable:
         form = form or _form(interview)[0]
@@ -85,7 +84,7 @@ def interview_detail(request, interview_uuid):
 
 @require_POST
 def interview_autosave(request, interview_uuid):
-    interview = _own_draft(request, interview_uuid)
+    interview = _own_interview(request, interview_uuid)
     form, _compiled = _form(interview, request.POST)
     form.is_valid()
     lock_version = _lock_version(request)
@@ -125,7 +124,7 @@ def _save_status(request, interview, context, status):
 
 @require_POST
 def interview_finalize(request, interview_uuid):
-    interview = _own_draft(request, interview_uuid)
+    interview = _own_interview(request, interview_uuid)
     form, _compiled = _form(interview, request.POST)
     form.is_valid()
     lock_version = _lock_version(request)
@@ -151,9 +150,7 @@ def interview_finalize(request, interview_uuid):
 @require_POST
 @role_required(Role.CLINICIAN)
 def interview_amend(request, interview_uuid):
-    interview = _interview(request, interview_uuid, audit=False)
-    if interview.session.patient.primary_clinician_id != request.user.pk:
-        raise PermissionDenied
+    interview = _own_interview(request, interview_uuid)
     try:
         amendment = services.interview_amend(interview=interview, user=request.user, request=request)
     except services.InterviewError:

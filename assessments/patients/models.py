@@ -85,6 +85,11 @@ class Patient(TimeStampedModel):
     def __str__(self):
         return self.record_number
 
+    def changeable_by(self, user) -> bool:
+        """Supervisors may read a patient's records; only the patient's own clinician
+        writes them (medication, sessions, interviews, archiving)."""
+        return self.primary_clinician_id == user.pk
+
 
 class MedicationEntry(models.Model):
     """One dated fact of the medication history: a dose taken, reduced or stopped."""

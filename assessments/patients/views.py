@@ -61,7 +61,7 @@ def patient_detail(request, patient_uuid):
 @require_POST
 @role_required(Role.CLINICIAN)
 def medication_add(request, patient_uuid):
-    patient = _own_patient(request, patient_uuid)
+    patient = own_patient_or_403(request, patient_uuid)
     form = MedicationForm(request.POST)
     if form.is_valid():
         services.medication_add(patient=patient, user=request.user, request=request, **form.cleaned_data)
@@ -74,16 +74,17 @@ def medication_add(request, patient_uuid):
 @require_POST
 @role_required(Role.CLINICIAN)
 def patient_archive(request, patient_uuid):
-    patient = _own_patient(request, patient_uuid)
+    patient = own_patient_or_403(request, patient_uuid)
     target = Patient.Status.ACTIVE if patient.status == Patient.Status.ARCHIVED else Patient.Status.ARCHIVED
     services.patient_set_status(patient=patient, user=request.user, status=target, request=request)
     return redirect("patient-detail", patient_uuid=patient.uuid)
 
 
-def _own_patient(request, patient_uuid) -> Patient:
-    """Supervisors may read a patient; only the patient's own clinician changes it."""
+def own_patient_or_403(request, patient_uuid) -> Patient:
+    """A patient the user may change (see Patient.changeable_by): 404 when out of reach,
+    403 when only readable."""
     patient = get_visible_or_404(request, Patient.objects, uuid=patient_uuid, audit=False)
-    if patient.primary_clinician_id != request.user.pk:
+    if not patient.changeable_by(request.user):
         raise PermissionDenied
     return patient
 
@@ -93,7 +94,7 @@ def _care_team_patient(request, patient_uuid) -> Patient:
     patient = get_visible_or_404(
         request, Patient.objects.select_related("primary_clinician"), uuid=patient_uuid, audit=False
     )
-    if patient.primary_clinician_id != request.user.pk and not has_role(request.user, Role.SUPERVISOR):
+    if not (patient.changeable_by(request.user) or has_role(request.user, Role.SUPERVISOR)):
         raise PermissionDenied
     return patient
 
