@@ -14,6 +14,17 @@ class Dominant(models.TextChoices):
     INSUFFICIENT = "insufficient", _("Insufficient evidence")
 
 
+class Flag(models.TextChoices):
+    """The flags of the formulation contract (clinical spec, section 3)."""
+
+    RELAPSE_RISK_HIGH = "relapse_risk_high", _("High relapse risk")
+    RELAPSE_RISK_MODERATE = "relapse_risk_moderate", _("Moderate relapse risk")
+    POSSIBLE_WITHDRAWAL_OR_REBOUND = "possible_withdrawal_or_rebound", _("Possible withdrawal or rebound")
+    SAFETY_URGENT = "safety_urgent", _("Safety: urgent")
+    SAFETY_REVIEW = "safety_review", _("Safety: review")
+    SEDATIVE_SUBSTITUTION = "sedative_substitution", _("Sedative substitution")
+
+
 class FormulationQuerySet(models.QuerySet):
     def visible_to(self, user):
         # Preview formulations are never stored; a stored one always belongs to an

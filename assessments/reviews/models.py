@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.models import TimeStampedModel
-from assessments.formulation.models import Formulation
+from assessments.formulation.models import Dominant, Flag, Formulation
 from assessments.interviews.models import Interview
 from assessments.patients.models import restrict_to_patients
 
@@ -95,6 +95,15 @@ class Review(TimeStampedModel):
     @property
     def flags(self) -> list[str]:
         return self.flags_text.split()
+
+    @property
+    def flag_labels(self) -> list[tuple[str, str]]:
+        labels = dict(Flag.choices)
+        return [(code, labels.get(code, code)) for code in self.flags]
+
+    @property
+    def dominant_label(self) -> str:
+        return dict(Dominant.choices).get(self.dominant, self.dominant)
 
 
 class ReviewEvent(models.Model):

@@ -6,18 +6,12 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from assessments.accounts.models import Supervision
+from assessments.formulation.models import Dominant, Flag
 
 from .models import Impression, Review
 
-QUEUE_FILTER_FLAGS = (
-    "safety_urgent",
-    "safety_review",
-    "relapse_risk_high",
-    "relapse_risk_moderate",
-    "possible_withdrawal_or_rebound",
-    "sedative_substitution",
-)
-DOMINANTS = ("craving", "anxiety", "mixed", "insufficient")
+QUEUE_FILTER_FLAGS = tuple(Flag.values)
+DOMINANTS = tuple(Dominant.values)
 FIELDS = ("clinician_impression", "engine_impression", "supervisor_impression")
 PAIRS = (
     ("clinician_impression", "engine_impression"),

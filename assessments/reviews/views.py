@@ -13,6 +13,7 @@ from assessments.accounts.roles import Role
 from assessments.core.access import get_visible_or_404
 from assessments.core.permissions import role_required
 from assessments.core.texts import current_language
+from assessments.formulation.models import Dominant, Flag
 from assessments.formulation.presentation import formulation_display
 from assessments.formulation.services import compiled_for
 from assessments.interviews.selectors import interview_answer_rows
@@ -57,8 +58,8 @@ def review_queue(request):
             "query": query,
             "filters": filters,
             "clinicians": clinicians,
-            "dominants": selectors.DOMINANTS,
-            "flags": selectors.QUEUE_FILTER_FLAGS,
+            "dominants": Dominant.choices,
+            "flags": Flag.choices,
             "overdue_cutoff": selectors.overdue_cutoff(),
         },
     )

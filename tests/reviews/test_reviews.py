@@ -201,3 +201,12 @@ def test_it_refuses_get_on_decisions(login, finalize, supervisor):
     client = login(supervisor)
     assert client.get(reverse("review-decide", args=[review.uuid])).status_code == 405
     assert client.get(reverse("review-acknowledge", args=[review.uuid])).status_code == 405
+
+
+def test_it_shows_mechanisms_and_flags_in_words_in_the_queue(login, finalize, supervisor):
+    finalize("P7-craving-high-relapse-risk", "mainly_craving")
+    body = login(supervisor).get(reverse("review-queue")).content.decode()
+    row = body[body.index("<tr data-review=") :]
+    assert 'data-dominant="craving">Mainly craving</td>' in row
+    assert 'data-flag="relapse_risk_high">High relapse risk</span>' in row
+    assert '<option value="sedative_substitution" >Sedative substitution</option>' in body
