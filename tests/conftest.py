@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from assessments.accounts.roles import Role
-from assessments.accounts.services import role_grant, supervision_add, user_create
+from assessments.accounts.services import supervision_add, user_create
 
 # Test accounts share one password; the MD5 hasher in test settings keeps them fast.
 PASSWORD = "correct-horse-battery-staple"
@@ -62,9 +62,6 @@ def cadi(db):
     from assessments.questionsets.services import default_question_set_ensure
 
     return default_question_set_ensure()
-
-
-__all__ = ["PASSWORD", "make_user", "role_grant"]
 
 
 @pytest.fixture(scope="session")

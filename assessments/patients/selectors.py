@@ -39,18 +39,20 @@ def patient_sessions(patient: Patient):
 
 
 def patient_timeline(*, sessions, entries) -> list[dict]:
-    """One point per finalized interview: shares and the diazepam-equivalent dose in
-    force on the session date (from the already-loaded rows: no extra queries)."""
+    """One point per finalized interview (an amended original gives way to its finalized
+    amendment): shares and the diazepam-equivalent dose in force on the session date.
+    Works on the already-loaded rows: no extra queries, one pass over each list."""
     history = sorted(entries, key=lambda e: (e.date, e.created_at))
-    points = []
+    points, dose, next_entry = [], None, 0
     for session in sorted(sessions, key=lambda s: (s.date, s.created_at)):
-        dose = None
-        for entry in history:
-            if entry.date <= session.date:
-                dose = float(entry.diazepam_equivalent_mg)
-        for interview in session.interviews.all():
+        while next_entry < len(history) and history[next_entry].date <= session.date:
+            dose = float(history[next_entry].diazepam_equivalent_mg)
+            next_entry += 1
+        finalized = [i for i in session.interviews.all() if i.status == Interview.Status.FINALIZED]
+        superseded = {i.amends_id for i in finalized}
+        for interview in finalized:
             formulation = next(iter(interview.formulations.all()), None)
-            if interview.status != Interview.Status.FINALIZED or formulation is None:
+            if formulation is None or interview.pk in superseded:
                 continue
             points.append(
                 {

@@ -13,12 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def signed_in(live_server, page, cadi):
-    make_user("dr_e2e")
-    from django.contrib.auth import get_user_model
-
-    from assessments.accounts.services import role_grant
-
-    role_grant(user=get_user_model().objects.get(username="dr_e2e"), role="clinician")
+    make_user("dr_e2e", "clinician")
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("dr_e2e")
     page.get_by_label("Password").fill(PASSWORD)

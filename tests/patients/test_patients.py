@@ -140,3 +140,31 @@ def test_it_ignores_unknown_sort_and_status_values(login, clinician):
     patient_for(clinician)
     response = login(clinician).get(reverse("patient-list") + "?sort=id);DROP&status=bogus")
     assert response.status_code == 200
+
+
+def test_it_plots_one_point_per_current_interview_with_the_dose_then_in_force(clinician, cadi):
+    from assessments.interviews.services import interview_amend, interview_finalize
+    from assessments.patients.selectors import patient_sessions, patient_timeline
+    from tests.conftest import PASSWORD
+    from tests.factories import finalized_interview
+
+    today = datetime.date.today()
+    patient = patient_for(clinician)
+    taper(patient, clinician, today=today)  # 20 mg diazepam-eq. 90 days ago, 10 mg 10 days ago
+    finalized_interview(
+        patient,
+        clinician,
+        {"clinician_impression": "unclear"},
+        PASSWORD,
+        date=today - datetime.timedelta(days=30),
+    )
+    original, _ = finalized_interview(patient, clinician, {"clinician_impression": "unclear"}, PASSWORD)
+    amendment = interview_amend(interview=original, user=clinician)
+    interview_finalize(interview=amendment, user=clinician, password=PASSWORD)
+    points = patient_timeline(
+        sessions=list(patient_sessions(patient)), entries=list(patient.medication_entries.all())
+    )
+    assert [(p["date"], p["diazepam_mg"]) for p in points] == [
+        ((today - datetime.timedelta(days=30)).isoformat(), 20.0),
+        (today.isoformat(), 10.0),
+    ]
