@@ -57,6 +57,13 @@ def login():
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed():` runs the block's on-commit callbacks (the outbox publishes
+    then, and in eager mode the task runs), as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def cadi(db):
     """The published cadi version (present after migrations, re-created after a flush)."""
     from assessments.questionsets.services import default_question_set_ensure

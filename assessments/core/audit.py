@@ -20,3 +20,13 @@ def audit_log(*, action: str, obj=None, patient=None, user=None, request=None, d
         request_id=getattr(request, "request_id", "") if request is not None else "",
         data=data or {},
     )
+
+
+def audit_list_view(*, request, listing: str, patient_uuids) -> AuditEntry:
+    """One entry for a page that lists patients (record numbers are patient data):
+    which list, and the uuids of the patients it showed."""
+    return audit_log(
+        request=request,
+        action=Action.VIEW,
+        data={"list": listing, "patients": [str(u) for u in patient_uuids]},
+    )

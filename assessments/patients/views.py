@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments.accounts.roles import Role, has_role
 from assessments.core.access import get_visible_or_404
-from assessments.core.audit import Action, audit_log
+from assessments.core.audit import Action, audit_list_view, audit_log
 from assessments.core.permissions import role_required
 from assessments.interviews.forms import SessionForm
 
@@ -24,6 +24,7 @@ def patient_list(request):
     status = request.GET.get("status", Patient.Status.ACTIVE)
     patients = selectors.patient_list(user=request.user, status=status, ordering=request.GET.get("sort", ""))
     page = Paginator(patients, 25).get_page(request.GET.get("page"))
+    audit_list_view(request=request, listing="patients", patient_uuids=[p.uuid for p in page])
     return render(request, "patients/list.html", {"page": page, "status": status})
 
 

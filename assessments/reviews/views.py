@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessments.accounts.roles import Role
 from assessments.core.access import get_visible_or_404
+from assessments.core.audit import audit_list_view
 from assessments.core.permissions import role_required
 from assessments.core.texts import current_language
 from assessments.formulation.models import Dominant, Flag
@@ -47,6 +48,11 @@ def review_queue(request):
     # Urgent items sort first, so the first page always shows them.
     queue = Paginator(selectors.review_queue(user=request.user, **filters), 50).get_page(
         request.GET.get("page")
+    )
+    audit_list_view(
+        request=request,
+        listing="review_queue",
+        patient_uuids=[r.interview.session.patient.uuid for r in queue],
     )
     query = urlencode({key: value for key, value in filters.items() if value})
     clinicians = get_user_model().objects.filter(pk__in=selectors.supervised_clinician_ids(request.user))

@@ -6,13 +6,6 @@ from tests.factories import finalized_interview, patient_for, vignette
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """`with committed():` runs the block's on-commit callbacks (the outbox publishes
-    then, and in eager mode the task runs), as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def finalize(clinician, cadi, committed):
     """finalize(vignette, owner=..., **patient fields) -> formulation, signed by its owner."""
 

@@ -17,9 +17,3 @@ def finalize(clinician, cadi, django_capture_on_commit_callbacks):
         return interview, formulation, formulation.review
 
     return _finalize
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """`with committed():` runs the on-commit callbacks of the block, as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -4,7 +4,6 @@ matrix cannot place (an unknown URL argument, an unnamed route) fails the test."
 
 import dataclasses
 
-import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -104,11 +103,6 @@ def _routes(patterns=None, namespace=""):
             yield from _routes(entry.url_patterns, inner)
         elif isinstance(entry, URLPattern):
             yield namespace, entry
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def test_it_allows_only_the_care_team_on_every_url(db, cadi, committed):

@@ -64,3 +64,21 @@ def test_it_shows_supervisors_the_audit_of_their_team_only(login, clinician, oth
 
 def test_it_keeps_clinicians_out_of_the_audit_viewer(login, clinician):
     assert login(clinician).get(reverse("audit-log")).status_code == 403
+
+
+def test_it_audits_pages_that_list_patients(login, clinician, supervisor, committed):
+    from tests.conftest import PASSWORD
+    from tests.factories import finalized_interview
+
+    patient = patient_for(clinician)
+    with committed():
+        finalized_interview(patient, clinician, {"clinician_impression": "unclear"}, PASSWORD)
+    login(clinician).get(reverse("patient-list"))
+    login(supervisor).get(reverse("review-queue"))
+    listed = {
+        e.data["list"]: (e.user, e.data["patients"]) for e in AuditEntry.objects.filter(data__has_key="list")
+    }
+    assert listed == {
+        "patients": (clinician, [str(patient.uuid)]),
+        "review_queue": (supervisor, [str(patient.uuid)]),
+    }

@@ -63,11 +63,6 @@ def test_it_escapes_stored_payloads_on_every_page(login, clinician, supervisor, 
     assert export["Content-Type"].startswith("application/json")
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 @pytest.mark.parametrize(
     ("name", "query"),
     [
