@@ -4,33 +4,42 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from assessments.formulation.engine.records import DOMINANT_STATES, KNOWN_FLAGS
+from assessments.patients.models import restrict_to_patients
 from assessments.questionsets.models import QuestionSetVersion
 
+# The codes are the engine's (declared once, in engine/records.py); only the words for
+# people live here. A code without words yet is shown as itself (tests/formulation/
+# test_vocabulary.py insists on words for every code).
+DOMINANT_LABELS = {
+    "craving": _("Mainly craving"),
+    "anxiety": _("Mainly anxiety"),
+    "mixed": _("Mixed"),
+    "insufficient": _("Insufficient evidence"),
+}
+FLAG_LABELS = {
+    "relapse_risk_high": _("High relapse risk"),
+    "relapse_risk_moderate": _("Moderate relapse risk"),
+    "possible_withdrawal_or_rebound": _("Possible withdrawal or rebound"),
+    "safety_urgent": _("Safety: urgent"),
+    "safety_review": _("Safety: review"),
+    "sedative_substitution": _("Sedative substitution"),
+}
 
-class Dominant(models.TextChoices):
-    CRAVING = "craving", _("Mainly craving")
-    ANXIETY = "anxiety", _("Mainly anxiety")
-    MIXED = "mixed", _("Mixed")
-    INSUFFICIENT = "insufficient", _("Insufficient evidence")
+
+def _choices(name: str, codes, labels: dict) -> type[models.TextChoices]:
+    return models.TextChoices(name, [(code.upper(), (code, labels.get(code, code))) for code in codes])
 
 
-class Flag(models.TextChoices):
-    """The flags of the formulation contract (clinical spec, section 3)."""
-
-    RELAPSE_RISK_HIGH = "relapse_risk_high", _("High relapse risk")
-    RELAPSE_RISK_MODERATE = "relapse_risk_moderate", _("Moderate relapse risk")
-    POSSIBLE_WITHDRAWAL_OR_REBOUND = "possible_withdrawal_or_rebound", _("Possible withdrawal or rebound")
-    SAFETY_URGENT = "safety_urgent", _("Safety: urgent")
-    SAFETY_REVIEW = "safety_review", _("Safety: review")
-    SEDATIVE_SUBSTITUTION = "sedative_substitution", _("Sedative substitution")
+# The dominant mechanism and the flags of the formulation contract (clinical spec, section 3).
+Dominant = _choices("Dominant", DOMINANT_STATES, DOMINANT_LABELS)
+Flag = _choices("Flag", KNOWN_FLAGS, FLAG_LABELS)
 
 
 class FormulationQuerySet(models.QuerySet):
     def visible_to(self, user):
         # Preview formulations are never stored; a stored one always belongs to an
         # interview, and one without (a bare engine run) is nobody's to see.
-        from assessments.patients.models import restrict_to_patients
-
         return restrict_to_patients(
             self.filter(interview__isnull=False), user, "interview__session__patient__"
         )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.core.texts import localized
 
+from .engine.records import IMPRESSION_ITEM
 from .models import Dominant
 
 DOMINANT_TEXT = {
@@ -41,8 +42,8 @@ def formulation_display(*, formulation, definition, language: str) -> dict:
                 "advice": localized(flag.recommendation.text, language) if flag else "",
             }
         )
-    impression = formulation.interview.answers.get("clinician_impression")
-    item = definition.items.get("clinician_impression")
+    impression = formulation.interview.answers.get(IMPRESSION_ITEM)
+    item = definition.items.get(IMPRESSION_ITEM)
     options = {o.code: localized(o.label, language) for o in item.options} if item else {}
     return {
         "result": result,

@@ -5,13 +5,16 @@ browser shows exactly the messages the command line and the API give.
 """
 
 import re
+import threading
 
+from cachetools import LRUCache, cached
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.texts import localized
+from assessments.formulation.engine.records import SCALE_MAX
 
 WHOLE_NUMBER = re.compile(r"^-?\d+$")
 NONE_OF_THESE = "__none_of_these__"
@@ -48,7 +51,9 @@ def _field(item, definition, language: str) -> forms.Field:
         return LooseMultipleField(widget=forms.CheckboxSelectMultiple(choices=choices), **common)
     if item.type == "scale":
         anchors = item.anchors or definition.scale_anchors or {}
-        choices = [(str(v), f"{v} · {localized(anchors.get(str(v)), language)}") for v in range(5)]
+        choices = [
+            (str(v), f"{v} · {localized(anchors.get(str(v)), language)}") for v in range(SCALE_MAX + 1)
+        ]
         return forms.CharField(widget=forms.RadioSelect(choices=choices, attrs={"class": "scale"}), **common)
     if item.type == "integer":
         attrs = {"min": item.minimum, "max": item.maximum, "inputmode": "numeric"}
@@ -90,17 +95,30 @@ def build_layout(definition, language: str) -> FormHelper:
 
 
 # Form classes and layouts are built once per (version, language), not per request.
-_form_cache: dict[tuple, tuple[type, FormHelper]] = {}
+# Shared by the threads of a gunicorn worker and keyed by every draft edit, so it is a
+# bounded LRU behind a lock (cachetools), like the compiled-version cache.
+FORM_CACHE_SIZE = 64
+_form_cache: LRUCache = LRUCache(maxsize=FORM_CACHE_SIZE)
 
 
+def _form_key(*, version, compiled, language: str) -> tuple:
+    return (version.pk, version.updated_at.isoformat(), language)
+
+
+@cached(_form_cache, key=_form_key, lock=threading.Lock())
 def interview_form_class(*, version, compiled, language: str) -> tuple[type, FormHelper]:
-    key = (version.pk, version.updated_at.isoformat(), language)
-    if key not in _form_cache:
-        definition = compiled.definition
-        fields = {code: _field(item, definition, language) for code, item in definition.items.items()}
-        form_class = type("InterviewForm", (InterviewForm,), {**fields, "item_types": _types(definition)})
-        _form_cache[key] = (form_class, build_layout(definition, language))
-    return _form_cache[key]
+    definition = compiled.definition
+    fields = {code: _field(item, definition, language) for code, item in definition.items.items()}
+    form_class = type("InterviewForm", (InterviewForm,), {**fields, "item_types": _types(definition)})
+    return form_class, build_layout(definition, language)
+
+
+def form_cache_size() -> int:
+    return len(_form_cache)
+
+
+def form_cache_clear() -> None:
+    interview_form_class.cache_clear()
 
 
 def _types(definition) -> dict:

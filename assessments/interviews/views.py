@@ -1,15 +1,17 @@
-from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from assessments.accounts.permissions import role_required, signed_in
 from assessments.accounts.roles import Role
-from assessments.core.access import get_visible_or_404
-from assessments.core.permissions import role_required
+from assessments.core import audit
+from assessments.core.access import get_changeable_or_403, get_visible_or_404
 from assessments.core.texts import current_language
 from assessments.formulation.models import Formulation
 from assessments.formulation.presentation import formulation_display
-from assessments.formulation.services import compiled_for
-from assessments.patients.views import own_patient_or_403
+from assessments.patients.access import own_patient_or_403
+from assessments.questionsets import fhir
+from assessments.questionsets.compiled import compiled_for
 
 from . import services
 from .forms import SessionForm, initial_from_answers, interview_form_class
@@ -29,10 +31,12 @@ def _interview(request, interview_uuid, *, audit=True) -> Interview:
 
 def _own_interview(request, interview_uuid) -> Interview:
     """An interview of the user's own patient (writes); supervisors only read."""
-    interview = _interview(request, interview_uuid, audit=False)
-    if not interview.session.patient.changeable_by(request.user):
-        raise PermissionDenied
-    return interview
+    return get_changeable_or_403(
+        request,
+        Interview.objects.select_related("session__patient", "question_set_version__question_set", "amends"),
+        uuid=interview_uuid,
+        patient_of=lambda interview: interview.session.patient,
+    )
 
 
 def _form(interview: Interview, data=None):
@@ -54,9 +58,7 @@ def session_create(request, patient_uuid):
         return render(
             request, "interviews/session_invalid.html", {"form": form, "patient": patient}, status=400
         )
-    interview = services.session_start(
-        patient=patient, user=request.user, request=request, **form.cleaned_data
-    )
+    interview = services.session_start(patient=patient, user=request.user, **form.cleaned_data)
     return redirect("interview-detail", interview_uuid=interview.uuid)
 
 
@@ -78,30 +80,38 @@ def _page(request, interview, *, form=None, errors=None, status=200):
 
 
 @require_GET
+@signed_in
 def interview_detail(request, interview_uuid):
     return _page(request, _interview(request, interview_uuid))
 
 
 @require_POST
+@role_required(Role.CLINICIAN)
 def interview_autosave(request, interview_uuid):
     interview = _own_interview(request, interview_uuid)
     form, _compiled = _form(interview, request.POST)
-    form.is_valid()
     lock_version = _lock_version(request)
     context = {"interview": interview, "item_codes": list(form.item_types)}
+    if not form.is_valid():
+        return _save_status(request, interview, {**context, "errors": _form_errors(form)}, 400)
     try:
         context["lock_version"] = services.interview_save_draft(
             interview=interview,
             user=request.user,
             answers=form.answers(),
             lock_version=lock_version,
-            request=request,
         )
     except services.InterviewConflict as exc:
         return _save_status(request, interview, {**context, "errors": exc.errors, "conflict": True}, 409)
     except services.InterviewError as exc:
         return _save_status(request, interview, {**context, "errors": exc.errors}, 400)
     return _save_status(request, interview, {**context, "saved": True}, 200)
+
+
+def _form_errors(form) -> dict[str, str]:
+    # What the form itself refuses (e.g. a NUL character) is named beside its item, like
+    # the engine's refusals; nothing is saved, so no answer is silently dropped.
+    return {code: " ".join(messages) for code, messages in form.errors.items()}
 
 
 def _lock_version(request) -> int:
@@ -123,10 +133,12 @@ def _save_status(request, interview, context, status):
 
 
 @require_POST
+@role_required(Role.CLINICIAN)
 def interview_finalize(request, interview_uuid):
     interview = _own_interview(request, interview_uuid)
     form, _compiled = _form(interview, request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        return _page(request, interview, form=form, errors=_form_errors(form), status=400)
     lock_version = _lock_version(request)
     try:
         # Save what is on the page first, so nothing typed since the last autosave is lost.
@@ -135,11 +147,10 @@ def interview_finalize(request, interview_uuid):
             user=request.user,
             answers=form.answers(),
             lock_version=lock_version,
-            request=request,
         )
         interview.refresh_from_db()
         formulation = services.interview_finalize(
-            interview=interview, user=request.user, password=request.POST.get("password", ""), request=request
+            interview=interview, user=request.user, password=request.POST.get("password", "")
         )
     except services.InterviewError as exc:
         interview.refresh_from_db()
@@ -152,13 +163,14 @@ def interview_finalize(request, interview_uuid):
 def interview_amend(request, interview_uuid):
     interview = _own_interview(request, interview_uuid)
     try:
-        amendment = services.interview_amend(interview=interview, user=request.user, request=request)
+        amendment = services.interview_amend(interview=interview, user=request.user)
     except services.InterviewError:
         return redirect("interview-detail", interview_uuid=interview.uuid)
     return redirect("interview-detail", interview_uuid=amendment.uuid)
 
 
 @require_GET
+@signed_in
 def formulation_detail(request, formulation_uuid):
     formulation = get_visible_or_404(
         request,
@@ -180,3 +192,28 @@ def _formulation_context(formulation: Formulation) -> dict:
         patient=formulation.interview.session.patient,
     )
     return context
+
+
+@require_GET
+@signed_in
+def interview_fhir(request, interview_uuid):
+    """A finalized interview as a FHIR QuestionnaireResponse, for whoever may see the
+    patient (their clinician, that clinician's supervisors); a question-set admin
+    without a care relation gets 404 like anyone else."""
+    interview = get_visible_or_404(
+        request,
+        Interview.objects.select_related(
+            "session__patient", "question_set_version__question_set", "finalized_by"
+        ),
+        uuid=interview_uuid,
+        patient_of=lambda i: i.session.patient,
+        audit=False,
+    )
+    if interview.status != Interview.Status.FINALIZED:
+        raise Http404
+    audit.record(audit.Action.EXPORT, interview, patient=interview.session.patient, data={"format": "fhir"})
+    response = JsonResponse(
+        fhir.questionnaire_response_resource(interview), content_type="application/fhir+json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="interview-{interview.uuid}.json"'
+    return response

@@ -7,8 +7,7 @@ cannot make a case pass by accident (e.g. `"dominant": "craving"` as a string).
 """
 
 from assessments.formulation.engine import CompiledQuestionSet, DefinitionError, load_definition
-from assessments.formulation.engine.records import CODE, KNOWN_FLAGS
-from assessments.formulation.engine.scoring import DOMINANT_STATES
+from assessments.formulation.engine.records import CODE, DOMINANT_STATES, KNOWN_FLAGS
 
 EXPECT_KEYS = {"dominant", "flags_include", "flags_exclude"}
 CASE_KEYS = {"id", "story", "answers", "expect"}

@@ -7,8 +7,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessments.formulation.engine.records import ITEM_TYPES, KNOWN_FLAGS, SCALE_MAX
-from assessments.formulation.engine.scoring import DOMINANT_STATES
+from assessments.formulation.engine.records import DOMINANT_STATES, ITEM_TYPES, KNOWN_FLAGS, SCALE_MAX
 
 LANGUAGE_NAMES = {"en": _("English"), "pl": _("Polish")}
 DIRECTION_CHOICES = [("craving", _("Craving")), ("anxiety", _("Anxiety"))]

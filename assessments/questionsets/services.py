@@ -10,12 +10,14 @@ import copy
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.core.audit import Action, audit_log
+from assessments.core import audit
+from assessments.core.audit import Action
 from assessments.formulation.engine import DefinitionError, load_definition
 
 from .checking import definition_check
@@ -82,9 +84,9 @@ def default_question_set_ensure() -> QuestionSetVersion:
     return version
 
 
-def _audit(request, user, version: QuestionSetVersion, action: str, **data) -> None:
+def _audit(version: QuestionSetVersion, action: str, **data) -> None:
     # Question sets hold no patient data: the entry names the version and the change.
-    audit_log(request=request, user=user, action=action, obj=version, data={"ref": version.ref, **data})
+    audit.record(action, version, data={"ref": version.ref, **data})
 
 
 def _next_number(question_set: QuestionSet) -> int:
@@ -94,7 +96,7 @@ def _next_number(question_set: QuestionSet) -> int:
 
 
 @transaction.atomic
-def version_clone(*, version: QuestionSetVersion, user, request=None) -> QuestionSetVersion:
+def version_clone(*, version: QuestionSetVersion, user) -> QuestionSetVersion:
     """A new draft with the same definition, numbered after the newest version."""
     question_set = QuestionSet.objects.select_for_update().get(pk=version.question_set_id)
     number = _next_number(question_set)
@@ -103,13 +105,13 @@ def version_clone(*, version: QuestionSetVersion, user, request=None) -> Questio
     draft = QuestionSetVersion.objects.create(
         question_set=question_set, number=number, definition=definition, based_on=version, created_by=user
     )
-    _audit(request, user, draft, Action.CREATE, cloned_from=str(version.uuid))
+    _audit(draft, Action.CREATE, cloned_from=str(version.uuid))
     return draft
 
 
 @transaction.atomic
 def version_definition_save(
-    *, version: QuestionSetVersion, definition: dict, user, change: dict, request=None
+    *, version: QuestionSetVersion, definition: dict, user, change: dict
 ) -> QuestionSetVersion:
     """Replace a draft's definition if the engine accepts the whole document.
 
@@ -125,12 +127,12 @@ def version_definition_save(
     if not updated:
         raise VersionError([_("Only a draft can be edited; clone this version to change it.")])
     version.definition, version.updated_at = definition, now
-    _audit(request, user, version, Action.UPDATE, **change)
+    _audit(version, Action.UPDATE, **change)
     return version
 
 
 @transaction.atomic
-def version_publish(*, version: QuestionSetVersion, user, request=None) -> QuestionSetVersion:
+def version_publish(*, version: QuestionSetVersion, user) -> QuestionSetVersion:
     """Offer a draft for new interviews, retiring the set's current published version.
 
     Refused while the definition is invalid, while it has no test case, or while any
@@ -158,15 +160,13 @@ def version_publish(*, version: QuestionSetVersion, user, request=None) -> Quest
         status=Status.PUBLISHED, published_at=now, published_by=user
     )
     version.refresh_from_db()
-    _audit(request, user, version, Action.UPDATE, change="published", retired=[str(p.uuid) for p in previous])
+    _audit(version, Action.UPDATE, change="published", retired=[str(p.uuid) for p in previous])
     return version
 
 
 @transaction.atomic
-def version_retire(*, version: QuestionSetVersion, user, request=None) -> QuestionSetVersion:
+def version_retire(*, version: QuestionSetVersion, user) -> QuestionSetVersion:
     """Hide a published version from new interviews; past interviews keep it."""
-    from django.conf import settings
-
     version = QuestionSetVersion.objects.select_for_update().select_related("question_set").get(pk=version.pk)
     if version.status != Status.PUBLISHED:
         raise VersionError([_("Only the published version can be retired.")])
@@ -177,17 +177,17 @@ def version_retire(*, version: QuestionSetVersion, user, request=None) -> Questi
         )
     QuestionSetVersion.objects.filter(pk=version.pk).update(status=Status.RETIRED, retired_at=timezone.now())
     version.refresh_from_db()
-    _audit(request, user, version, Action.UPDATE, change="retired")
+    _audit(version, Action.UPDATE, change="retired")
     return version
 
 
 @transaction.atomic
-def version_delete(*, version: QuestionSetVersion, user, request=None) -> None:
+def version_delete(*, version: QuestionSetVersion, user) -> None:
     """Discard a draft (nothing can point at a draft: interviews use published versions)."""
     deleted, _rows = QuestionSetVersion.objects.filter(pk=version.pk, status=Status.DRAFT).delete()
     if not deleted:
         raise VersionError([_("Only a draft can be deleted.")])
-    _audit(request, user, version, Action.UPDATE, change="deleted")
+    _audit(version, Action.DELETE)
 
 
 def definition_parse(raw: bytes) -> dict:
@@ -211,7 +211,7 @@ def definition_parse(raw: bytes) -> dict:
 
 
 @transaction.atomic
-def version_import(*, raw: bytes, user, request=None) -> QuestionSetVersion:
+def version_import(*, raw: bytes, user) -> QuestionSetVersion:
     """Create a draft from an uploaded definition (the format of data/cadi.json).
 
     The document is checked in full before anything is created; its `version` is
@@ -230,5 +230,5 @@ def version_import(*, raw: bytes, user, request=None) -> QuestionSetVersion:
     draft = QuestionSetVersion.objects.create(
         question_set=question_set, number=number, definition=definition, created_by=user
     )
-    _audit(request, user, draft, Action.CREATE, imported=True, new_set=created)
+    _audit(draft, Action.CREATE, imported=True, new_set=created)
     return draft

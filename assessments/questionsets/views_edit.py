@@ -20,7 +20,7 @@ def _save(request, version, definition, change: dict) -> list[str]:
     """Save the changed definition; the engine's errors when it is refused."""
     try:
         services.version_definition_save(
-            version=version, definition=definition, user=request.user, change=change, request=request
+            version=version, definition=definition, user=request.user, change=change
         )
     except (DefinitionError, services.VersionError) as exc:
         return exc.errors

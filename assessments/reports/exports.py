@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from assessments.formulation.models import Formulation
-from assessments.formulation.services import compiled_for
+from assessments.questionsets.compiled import compiled_for
 
 Progress = Callable[[int], None]
 

@@ -7,6 +7,7 @@ from assessments.formulation.models import Formulation
 
 from . import exports, services
 from .models import ReportJob
+from .pdf import render
 from .services import Claim
 
 
@@ -38,8 +39,6 @@ def job_run(*, job_id: int) -> Claim:
 def _build(job: ReportJob, progress) -> tuple[bytes, str, int]:
     user = get_user_model().objects.get(pk=job.requested_by_id)
     if job.kind == ReportJob.Kind.PDF:
-        from .pdf.render import render_pdf
-
         # The access rule is checked again at run time: access may have ended since.
         formulation = (
             Formulation.objects.visible_to(user)
@@ -52,7 +51,7 @@ def _build(job: ReportJob, progress) -> tuple[bytes, str, int]:
         if formulation is None:
             raise services.JobRefused("NoAccess")
         progress(20)
-        return render_pdf(formulation), "application/pdf", 1
+        return render.render_pdf(formulation), "application/pdf", 1
     if job.kind == ReportJob.Kind.RESEARCH:
         if not user.is_superuser:
             raise services.JobRefused("NoAccess")

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from assessments.core.audit import Action, audit_log
+from assessments.core import audit
+from assessments.core.audit import Action
 from assessments.core.outbox import enqueue
 
 from .models import ReportJob
@@ -97,13 +98,7 @@ def job_finish(*, job_id: int, attempt: int, content: bytes, content_type: str, 
                 .select_related("formulation__interview__session__patient")
                 .get(pk=job_id)
             )
-            audit_log(
-                action=Action.CREATE,
-                obj=job,
-                patient=_patient_of(job),
-                user=job.requested_by,
-                data={"kind": job.kind, "rows": rows},
-            )
+            audit.record(Action.CREATE, job, patient=_patient_of(job), data={"kind": job.kind, "rows": rows})
     return bool(done)
 
 
@@ -119,15 +114,9 @@ def job_fail(*, job_id: int, error: str) -> None:
     )
 
 
-def report_download(*, job: ReportJob, request) -> bytes:
+def report_download(*, job: ReportJob) -> bytes:
     action = Action.PRINT if job.kind == ReportJob.Kind.PDF else Action.EXPORT
-    audit_log(
-        action=action,
-        obj=job,
-        patient=_patient_of(job),
-        request=request,
-        data={"kind": job.kind, "rows": job.rows},
-    )
+    audit.record(action, job, patient=_patient_of(job), data={"kind": job.kind, "rows": job.rows})
     return bytes(job.content)
 
 

@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 
 from assessments.accounts.models import Supervision
 from assessments.accounts.roles import Role, has_role
-from assessments.core.audit import Action, audit_log
+from assessments.core import audit
+from assessments.core.audit import Action
 from assessments.core.outbox import enqueue
+from assessments.formulation.engine.records import IMPRESSION_ITEM
 
 from .models import ENGINE_TO_IMPRESSION, Impression, Notification, Review, ReviewEvent
 
@@ -36,7 +38,7 @@ def review_submit(*, formulation, user) -> Review:
         clinician=user,
         previous=previous,
         submitted_at=timezone.now(),
-        clinician_impression=interview.answers.get("clinician_impression", Impression.UNCLEAR),
+        clinician_impression=interview.answers.get(IMPRESSION_ITEM, Impression.UNCLEAR),
         engine_impression=ENGINE_TO_IMPRESSION[formulation.dominant],
         dominant=formulation.dominant,
         flags_text=" " + " ".join(formulation.result["flags"]) + " ",
@@ -47,6 +49,13 @@ def review_submit(*, formulation, user) -> Review:
     return review
 
 
+def notification_mark_read(*, notification: Notification, user) -> None:
+    """Mark one of the user's own notifications read (the first opening counts)."""
+    if notification.recipient_id != user.pk:
+        raise PermissionDenied
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
 def _check_reviewer(review: Review, user) -> None:
     """Only a supervisor of the review's clinician decides, and never on their own work."""
     if review.clinician_id == user.pk or not has_role(user, Role.SUPERVISOR):
@@ -55,7 +64,7 @@ def _check_reviewer(review: Review, user) -> None:
         raise PermissionDenied
 
 
-def _decide(review: Review, *, user, status: str, impression: str, comment: str, request) -> Review:
+def _decide(review: Review, *, user, status: str, impression: str, comment: str) -> Review:
     if impression not in Impression.values:
         raise ReviewError(
             {"supervisor_impression": _("Record your own impression (one of the four options).")}
@@ -73,19 +82,12 @@ def _decide(review: Review, *, user, status: str, impression: str, comment: str,
     review.refresh_from_db()
     action = ReviewEvent.Action.ENDORSED if status == Review.Status.ENDORSED else ReviewEvent.Action.RETURNED
     ReviewEvent.objects.create(review=review, action=action, actor=user, comment=comment)
-    audit_log(
-        request=request,
-        user=user,
-        action=Action.UPDATE,
-        obj=review,
-        patient=review.interview.session.patient,
-        data={"review": status},
-    )
+    audit.record(Action.UPDATE, review, patient=review.interview.session.patient, data={"review": status})
     return review
 
 
 @transaction.atomic
-def review_endorse(*, review: Review, user, password: str, impression: str, comment: str = "", request=None):
+def review_endorse(*, review: Review, user, password: str, impression: str, comment: str = ""):
     _check_reviewer(review, user)
     if not password or not user.check_password(password):
         raise ReviewError({"password": _("The password is not correct; nothing was signed.")})
@@ -95,14 +97,13 @@ def review_endorse(*, review: Review, user, password: str, impression: str, comm
         status=Review.Status.ENDORSED,
         impression=impression,
         comment=comment,
-        request=request,
     )
     enqueue("reviews.notify_endorsed", review.pk, user=user)
     return review
 
 
 @transaction.atomic
-def review_return(*, review: Review, user, impression: str, comment: str, request=None):
+def review_return(*, review: Review, user, impression: str, comment: str):
     _check_reviewer(review, user)
     if not comment.strip():
         raise ReviewError({"comment": _("Say what needs revising: a comment is required to return.")})
@@ -112,14 +113,13 @@ def review_return(*, review: Review, user, impression: str, comment: str, reques
         status=Review.Status.RETURNED,
         impression=impression,
         comment=comment.strip(),
-        request=request,
     )
     enqueue("reviews.notify_returned", review.pk, user=user)
     return review
 
 
 @transaction.atomic
-def safety_acknowledge(*, review: Review, user, request=None) -> Review:
+def safety_acknowledge(*, review: Review, user) -> Review:
     """A named person takes responsibility for an urgent safety flag."""
     _check_reviewer(review, user)
     if not review.safety_urgent:
@@ -129,13 +129,8 @@ def safety_acknowledge(*, review: Review, user, request=None) -> Review:
     )
     if updated:
         ReviewEvent.objects.create(review=review, action=ReviewEvent.Action.ACKNOWLEDGED, actor=user)
-        audit_log(
-            request=request,
-            user=user,
-            action=Action.UPDATE,
-            obj=review,
-            patient=review.interview.session.patient,
-            data={"safety": "acknowledged"},
+        audit.record(
+            Action.UPDATE, review, patient=review.interview.session.patient, data={"safety": "acknowledged"}
         )
     review.refresh_from_db()
     return review
@@ -146,7 +141,8 @@ def supervisors_of(clinician_id: int) -> list[int]:
 
 
 def notify(*, review: Review, kind: str, recipients: list[int]) -> list[Notification]:
-    """Create each in-app notice once (tasks may run twice) and email it once."""
+    """Create each in-app notice once (tasks may run twice). Sends no email: the tasks
+    that call it email what it returns, once each (reviews.tasks._email)."""
     created = []
     for recipient_id in recipients:
         notification, _new = Notification.objects.get_or_create(

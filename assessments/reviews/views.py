@@ -5,19 +5,18 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from assessments.accounts.permissions import role_required, signed_in
 from assessments.accounts.roles import Role
+from assessments.core import audit
 from assessments.core.access import get_visible_or_404
-from assessments.core.audit import audit_list_view
-from assessments.core.permissions import role_required
 from assessments.core.texts import current_language
 from assessments.formulation.models import Dominant, Flag
 from assessments.formulation.presentation import formulation_display
-from assessments.formulation.services import compiled_for
 from assessments.interviews.selectors import interview_answer_rows
+from assessments.questionsets.compiled import compiled_for
 
 from . import selectors, services
 from .forms import DashboardFilterForm, DecisionForm
@@ -49,11 +48,7 @@ def review_queue(request):
     queue = Paginator(selectors.review_queue(user=request.user, **filters), 50).get_page(
         request.GET.get("page")
     )
-    audit_list_view(
-        request=request,
-        listing="review_queue",
-        patient_uuids=[r.interview.session.patient.uuid for r in queue],
-    )
+    audit.record_listing("review_queue", [r.interview.session.patient.uuid for r in queue])
     query = urlencode({key: value for key, value in filters.items() if value})
     clinicians = get_user_model().objects.filter(pk__in=selectors.supervised_clinician_ids(request.user))
     return render(
@@ -102,6 +97,7 @@ def _page(request, review, *, form=None, errors=None, status=200):
 
 
 @require_GET
+@signed_in
 def review_detail(request, review_uuid):
     return _page(request, _review(request, review_uuid))
 
@@ -111,7 +107,10 @@ def review_detail(request, review_uuid):
 def review_decide(request, review_uuid):
     review = _review(request, review_uuid, audit=False)
     form = DecisionForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        # A refused field (an unknown impression, an over-long comment) is shown, never dropped.
+        errors = {field: " ".join(messages_) for field, messages_ in form.errors.items()}
+        return _page(request, review, form=form, errors=errors, status=400)
     data = form.cleaned_data
     try:
         if request.POST.get("decision") == "endorse":
@@ -121,7 +120,6 @@ def review_decide(request, review_uuid):
                 password=data.get("password", ""),
                 impression=data.get("supervisor_impression", ""),
                 comment=data.get("comment", ""),
-                request=request,
             )
             messages.success(request, _("Endorsed and signed."))
         elif request.POST.get("decision") == "return":
@@ -130,7 +128,6 @@ def review_decide(request, review_uuid):
                 user=request.user,
                 impression=data.get("supervisor_impression", ""),
                 comment=data.get("comment", ""),
-                request=request,
             )
             messages.success(request, _("Returned to the clinician with your comment."))
         else:
@@ -145,7 +142,7 @@ def review_decide(request, review_uuid):
 def review_acknowledge(request, review_uuid):
     review = _review(request, review_uuid, audit=False)
     try:
-        services.safety_acknowledge(review=review, user=request.user, request=request)
+        services.safety_acknowledge(review=review, user=request.user)
     except services.ReviewError as exc:
         return _page(request, review, errors=exc.errors, status=400)
     messages.success(request, _("Safety alert acknowledged in your name."))
@@ -172,12 +169,14 @@ def review_dashboard(request):
 
 
 @require_GET
+@role_required(Role.CLINICIAN, Role.SUPERVISOR)
 def notification_list(request):
     notifications = Notification.objects.for_user(request.user).select_related("review")[:100]
     return render(request, "reviews/notifications.html", {"notifications": notifications})
 
 
 @require_POST
+@role_required(Role.CLINICIAN, Role.SUPERVISOR)
 def notification_open(request, notification_uuid):
     """Mark read, then go to the review (for supervisors) or the interview (for its clinician)."""
     notification = (
@@ -188,7 +187,7 @@ def notification_open(request, notification_uuid):
     )
     if notification is None:
         raise Http404
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    services.notification_mark_read(notification=notification, user=request.user)
     if notification.review.clinician_id == request.user.pk:
         return redirect("interview-detail", interview_uuid=notification.review.interview.uuid)
     return redirect("review-detail", review_uuid=notification.review.uuid)

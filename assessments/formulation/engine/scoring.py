@@ -8,11 +8,11 @@ answers, so the same answers always give byte-identical JSON.
 """
 
 from .records import NONE_OPTION, SCALE_MAX
+from .visibility import drop_hidden
 
 ENGINE_VERSION = "1.0.0"
 SINGLE, SCALE, MULTI = "single", "scale", "multi"
 DERIVED_TYPES = ("craving_score", "anxiety_score", "craving_share", "anxiety_share", "dominant")
-DOMINANT_STATES = ("craving", "anxiety", "mixed", "insufficient")
 # Spec section 3: the mix thresholds and what counts as too thin to formulate.
 CRAVING_AT_LEAST, ANXIETY_AT_MOST = 65, 35
 MIN_CORE_SECTIONS, MIN_SCORE = 3, 10
@@ -36,9 +36,8 @@ class Scorer:
         self.focus = definition.focus
         self.scale = self._reference_points(definition, expressions)
         self.scored = tuple(entry for entry in map(self._item_table, self.items.values()) if entry)
-        self.multi_codes = tuple(code for code, item in self.items.items() if item.type == MULTI)
-        self.visibility = tuple(
-            (code, *item.visible_if) for code, item in self.items.items() if item.visible_if
+        self.conditional = tuple(
+            (code, item.visible_if) for code, item in self.items.items() if item.visible_if
         )
         self.core_items = tuple(code for code, item in self.items.items() if item.core)
         self.core_item_set = frozenset(self.core_items)
@@ -193,12 +192,8 @@ class Scorer:
         return result
 
     def _visible(self, clean: dict) -> dict:
-        """An item hidden by its visible_if counts as unanswered: a stale value left
-        behind in a form must not drive the formulation. Edits `clean` in place."""
-        for code, controller, mode, values in self.visibility:
-            if code in clean and ((clean.get(controller) in values) == (mode == "not_in")):
-                del clean[code]
-        return clean
+        # The one rule (visibility.py); edits `clean`, the checker's fresh copy, in place.
+        return drop_hidden(self.conditional, clean)
 
     @staticmethod
     def _multi_templates(table, value) -> tuple:

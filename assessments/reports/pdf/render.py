@@ -12,7 +12,7 @@ from django.utils import timezone
 from assessments.core.texts import current_language
 from assessments.formulation.models import Formulation
 from assessments.formulation.presentation import formulation_display
-from assessments.formulation.services import compiled_for
+from assessments.questionsets.compiled import compiled_for
 
 STYLESHEET = Path(__file__).with_name("report.css")
 FONTS = {"normal": "fonts/DejaVuSans.ttf", "bold": "fonts/DejaVuSans-Bold.ttf"}

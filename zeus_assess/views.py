@@ -1,18 +1,20 @@
+"""Pages that gather several apps (above every layer of `assessments`, like urls.py)."""
+
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from assessments.accounts.permissions import signed_in
+from assessments.accounts.roles import Role, user_roles
 from assessments.questionsets.models import QuestionSetVersion
-
-from .roles import Role, user_roles
+from assessments.reviews import selectors as review_selectors
 
 
 @require_GET
+@signed_in
 def home(request):
     roles = user_roles(request.user)
     context = {"roles": roles}
     if Role.SUPERVISOR in roles:
-        from assessments.reviews import selectors as review_selectors
-
         # Unacknowledged urgent safety flags stay on top of the supervisor's home page.
         context["safety_alerts"] = list(review_selectors.unacknowledged_safety(request.user)[:20])
         context["pending_count"] = review_selectors.review_queue(user=request.user).count()

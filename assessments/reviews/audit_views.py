@@ -1,23 +1,24 @@
+"""The audit log viewer (`/audit/`): a supervisor reads the entries of their team.
+It lives here, above patients and accounts, because its scope is a supervision team."""
+
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from assessments.accounts.models import Supervision
+from assessments.accounts.permissions import role_required
 from assessments.accounts.roles import Role, has_role
-
-from .models import AuditEntry
+from assessments.core.models import AuditEntry
+from assessments.patients.models import Patient
 
 
 def audit_visible_to(user):
     """Superusers see every entry; a supervisor sees entries about their team's
     patients and by their team's members; nobody else sees the audit log."""
-    from assessments.accounts.models import Supervision
-    from assessments.patients.models import Patient
-
     if user.is_superuser:
         return AuditEntry.objects.all()
     if not has_role(user, Role.SUPERVISOR):
@@ -37,11 +38,8 @@ def _date(value: str):
 
 
 @require_GET
+@role_required(Role.SUPERVISOR)
 def audit_log_view(request):
-    from assessments.patients.models import Patient
-
-    if not (request.user.is_superuser or has_role(request.user, Role.SUPERVISOR)):
-        raise PermissionDenied
     entries = audit_visible_to(request.user).select_related("user").order_by("-at", "-pk")
     params = {key: request.GET.get(key, "").strip() for key in ("patient", "user", "action", "from", "to")}
     if params["patient"]:
