@@ -7,8 +7,10 @@ browser shows exactly the messages the command line and the API give.
 import re
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from crispy_forms.layout import HTML, TEMPLATE_PACK, Div, Fieldset, Layout
 from django import forms
+from django.template.loader import render_to_string
+from django.utils.html import conditional_escape, escape
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.texts import localized
@@ -32,9 +34,23 @@ class LooseMultipleField(forms.Field):
         return list(value) if isinstance(value, list | tuple) else [value]
 
 
+class PlainFieldset(Fieldset):
+    """A crispy Fieldset whose legend is plain text. Crispy renders a legend as a template
+    (`Template(legend).render(context)`) and outputs it unescaped; section titles are
+    written by question-set admins, so they must be escaped and never evaluated."""
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        fields = self.get_rendered_fields(form, context, template_pack, **kwargs)
+        template = self.get_template_name(template_pack)
+        context.update({"fieldset": self, "legend": conditional_escape(self.legend), "fields": fields})
+        return render_to_string(template, context.flatten())
+
+
 def _field(item, definition, language: str) -> forms.Field:
     label = localized(item.text, language)
-    help_text = localized(item.help, language)
+    # Help texts are output with |safe by crispy (and by Django's own form templates);
+    # escaped here, an admin's markup shows as text.
+    help_text = escape(localized(item.help, language))
     common = {"label": label, "help_text": help_text, "required": False}
     if item.type == "single":
         choices = [(o.code, localized(o.label, language)) for o in item.options]
@@ -78,7 +94,7 @@ def build_layout(definition, language: str) -> FormHelper:
     for section in definition.sections:
         blocks = [_item_block(definition.items[code]) for code in section.items]
         fieldsets.append(
-            Fieldset(
+            PlainFieldset(
                 localized(section.title, language),
                 *blocks,
                 css_id=f"section-{section.code}",

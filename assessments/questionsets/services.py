@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from assessments.core.audit import Action, audit_log
 from assessments.formulation.engine import DefinitionError, load_definition
 
-from .checking import definition_check
+from .checking import definition_check, markup_errors
 from .models import QuestionSet, QuestionSetVersion
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -141,6 +141,8 @@ def version_publish(*, version: QuestionSetVersion, user, request=None) -> Quest
     compiled = definition_check(version.definition, slug=version.question_set.slug, number=version.number)
     if not compiled.definition.test_cases:
         raise PublishRefused([_("Add at least one test case before publishing.")])
+    if markup := markup_errors(version.definition):
+        raise PublishRefused(markup)
     failures = compiled.run_test_cases()
     if failures:
         raise PublishRefused(failures)
