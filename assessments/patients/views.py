@@ -41,7 +41,7 @@ def patient_create(request):
 
 def _detail_context(request, patient, **forms):
     entries = list(patient.medication_entries.all())
-    sessions = list(selectors.patient_sessions(patient))
+    sessions = list(selectors.patient_sessions_overview(patient))
     return {
         "patient": patient,
         "entries": entries,
