@@ -327,3 +327,14 @@ class DefinitionForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Definition file (JSON)"))
+
+
+class SignatureForm(forms.Form):
+    """The admin's password as the signature of a publish or a retire."""
+
+    password = forms.CharField(
+        label=_("Your password (your signature)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your password to sign; nothing was changed.")},
+    )
