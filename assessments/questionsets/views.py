@@ -86,7 +86,12 @@ def _publish_context(version) -> dict:
     against = _published_of(version) or version.based_on
     context["against"] = against
     if against is not None and "definition_errors" not in context:
-        context["diff"] = version_diff(compiled_for(against), compiled_for(version))
+        context["diff"] = version_diff(
+            compiled_for(against),
+            compiled_for(version),
+            old_definition=against.definition,
+            new_definition=version.definition,
+        )
     return context
 
 
@@ -228,7 +233,12 @@ def diff(request, version_uuid):
     if against is not None:
         # Always old → new, whichever page the comparison started from.
         old, new = sorted((against, version), key=lambda v: v.number)
-        context.update(old=old, new=new, diff=version_diff(compiled_for(old), compiled_for(new)))
+        # `others` defers the definitions; the two compared are read in full.
+        old, new = (QuestionSetVersion.objects.get(pk=v.pk) for v in (old, new))
+        diff = version_diff(
+            compiled_for(old), compiled_for(new), old_definition=old.definition, new_definition=new.definition
+        )
+        context.update(old=old, new=new, diff=diff)
     return render(request, "questionsets/diff.html", context)
 
 
