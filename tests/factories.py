@@ -1,15 +1,14 @@
 """Small builders for clinical records, going through the services like the app does."""
 
 import datetime
-import json
 
 from assessments.interviews import services as interview_services
 from assessments.patients.services import medication_add, patient_create
-from tests.engine.engine_support import shared_dir
+from tests.engine.engine_support import load_vignette
 
 
 def vignette(name: str) -> dict:
-    return json.loads((shared_dir() / "vignettes" / f"{name}.json").read_text())
+    return load_vignette(name)
 
 
 def patient_for(clinician, **kwargs):
