@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.accounts.services import SignatureError, signature_verify
 from assessments.core.audit import Action, audit_log
 from assessments.formulation.engine import DefinitionError, load_definition
 
@@ -46,23 +47,14 @@ class SignatureRefused(VersionError):
 
 
 def signature_check(*, user, password: str, purpose: str, version: QuestionSetVersion, request=None) -> None:
-    """The admin re-enters their password to sign a publish or a retire.
-
-    SEAM: issue #11 adds one shared e-signature check (accounts.services.signature_verify,
-    with lockout counting); once it is on main this body becomes a call to it. Until
-    then: the same password check as finalize and endorse, and a refused signature is
-    audited. Called before the signed change's transaction, so the audit entry of a
-    refusal is never rolled back with it."""
-    if password and user.check_password(password):
-        return
-    audit_log(
-        request=request,
-        user=user,
-        action=Action.DENIED,
-        obj=version,
-        data={"ref": version.ref, "reason": "signature", "purpose": purpose},
-    )
-    raise SignatureRefused([_("The password is not correct; nothing was signed.")])
+    """The admin re-enters their password to sign a publish or a retire: the one shared
+    e-signature check (wrong passwords audited and counted toward a lockout). Called
+    before the signed change's transaction, so a refusal's audit entry is never rolled
+    back with it."""
+    try:
+        signature_verify(user=user, password=password, purpose=purpose, obj=version, request=request)
+    except SignatureError as exc:
+        raise SignatureRefused([exc.message]) from None
 
 
 def definition_read(path: Path = DEFAULT_DEFINITION_FILE) -> dict:
