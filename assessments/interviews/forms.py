@@ -120,6 +120,16 @@ def _types(definition) -> dict:
 class InterviewForm(forms.Form):
     item_types: dict = {}
 
+    def input_errors(self) -> dict[str, str]:
+        """Input Django itself refuses before the engine sees it (a NUL character in a
+        note): item code -> message. A refused field is missing from cleaned_data, so
+        saving without looking here would erase the stored answer and claim success."""
+        return {
+            code: _("%(field)s: %(errors)s") % {"field": self.fields[code].label, "errors": " ".join(errors)}
+            for code, errors in self.errors.items()
+            if code in self.item_types
+        }
+
     def answers(self) -> dict:
         """Convert the posted values into an answer set; blanks are unanswered."""
         answers = {}

@@ -90,6 +90,8 @@ def interview_autosave(request, interview_uuid):
     form.is_valid()
     lock_version = _lock_version(request)
     context = {"interview": interview, "item_codes": list(form.item_types)}
+    if errors := form.input_errors():
+        return _save_status(request, interview, {**context, "errors": errors}, 400)
     try:
         context["lock_version"] = services.interview_save_draft(
             interview=interview,
@@ -129,6 +131,8 @@ def interview_finalize(request, interview_uuid):
     form, _compiled = _form(interview, request.POST)
     form.is_valid()
     lock_version = _lock_version(request)
+    if errors := form.input_errors():
+        return _page(request, interview, form=form, errors=errors, status=400)
     try:
         # Save what is on the page first, so nothing typed since the last autosave is lost.
         services.interview_save_draft(

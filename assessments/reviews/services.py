@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from assessments.accounts.models import Supervision
 from assessments.accounts.roles import Role, has_role
+from assessments.accounts.services import SignatureError, signature_verify
 from assessments.core.audit import Action, audit_log
 from assessments.core.outbox import enqueue
 
@@ -84,11 +85,26 @@ def _decide(review: Review, *, user, status: str, impression: str, comment: str,
     return review
 
 
-@transaction.atomic
 def review_endorse(*, review: Review, user, password: str, impression: str, comment: str = "", request=None):
     _check_reviewer(review, user)
-    if not password or not user.check_password(password):
-        raise ReviewError({"password": _("The password is not correct; nothing was signed.")})
+    # Outside the transaction: a wrong password's audit entry (the lockout counter) must
+    # outlive the refusal.
+    try:
+        signature_verify(
+            user=user,
+            password=password,
+            purpose="endorse",
+            obj=review,
+            patient=review.interview.session.patient,
+            request=request,
+        )
+    except SignatureError as exc:
+        raise ReviewError({"password": exc.message}) from None
+    return _endorse_signed(review=review, user=user, impression=impression, comment=comment, request=request)
+
+
+@transaction.atomic
+def _endorse_signed(*, review: Review, user, impression: str, comment: str, request=None):
     review = _decide(
         review,
         user=user,

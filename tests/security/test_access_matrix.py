@@ -106,6 +106,14 @@ QUESTION_SET_ARGUMENTS = {"version_uuid", "code", "rule_id", "case_id", "run_uui
 # The what-if report lists the pseudonymous record numbers whose formulation would
 # change (issue 5 asks for exactly that), so admins may see record numbers there.
 RECORD_NUMBERS_ALLOWED = {("qs_admin", "questionset-whatif"), ("qs_admin", "questionset-whatif-progress")}
+# Who is the care team of a record-bound URL on their own records (issue #11, item 12: the
+# matrix must also prove that they are let in, or a check refusing everybody would pass).
+# Reviews belong to the clinician's supervisor; every other record to its clinician.
+CARE_TEAM = {
+    "review-detail": {"supervisor"},
+    "review-decide": {"supervisor"},
+    "review-acknowledge": {"supervisor"},
+}
 # Routes whose argument is better served by a draft than by the finalized interview.
 DRAFT_ROUTES = {"interview-autosave", "interview-finalize"}
 
@@ -198,6 +206,9 @@ def _judge(name, role, side, arguments, response, body, forbidden) -> str | None
             return f"question-set admin got {status}"
         return None
     record_bound = bool(arguments)
+    care_team = CARE_TEAM.get(name, {"clinician"})
+    if record_bound and side == "own" and role in care_team and status in (401, 403, 404):
+        return f"care team ({role}) refused with {status}"
     outsider = side == "other" and role in ("clinician", "supervisor", "qs_admin")
     if record_bound and outsider and status not in (403, 404, 405):
         return f"outsider got {status}"

@@ -89,6 +89,8 @@ class CompiledQuestionSet:
         self.expressions = expressions  # rule id -> CompiledExpression
         self._checker = AnswerChecker(definition.items, self.reference)
         self._scorer = Scorer(definition, expressions)
+        # Interview order, so a form or a refusal lists them as the clinician meets them.
+        self.required_items = tuple(code for code, item in definition.items.items() if item.required)
         self.test_case_errors = self._check_test_case_answers()
         if self.test_case_errors:
             raise DefinitionError(self.test_case_errors)
@@ -104,6 +106,15 @@ class CompiledQuestionSet:
         if lang not in self.languages:
             raise ValueError(f"unknown language {lang!r} for {self.reference}")
         return self._scorer.formulate(self._checker.check(answers), lang)
+
+    def unanswered_required(self, answers: dict) -> list:
+        """Required items (spec 6.1) still unanswered, in interview order. An item
+        hidden by its visible_if cannot be answered, so it is never asked for."""
+        return [
+            code
+            for code in self.required_items
+            if _blank(answers.get(code)) and self.is_visible(code, answers)
+        ]
 
     def is_visible(self, item_code: str, answers: dict) -> bool:
         """Whether the form should show the item, given the answers so far."""
@@ -161,6 +172,11 @@ class CompiledQuestionSet:
             for case in self.definition.test_cases
             for message in self.validate(case["answers"]).values()
         ]
+
+
+def _blank(value) -> bool:
+    # An empty list or blank text is as unanswered as a missing key.
+    return value is None or value == [] or value == () or (isinstance(value, str) and not value.strip())
 
 
 def _entry(label, direction, weight, flag, rationale) -> dict:

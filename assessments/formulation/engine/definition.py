@@ -151,6 +151,7 @@ class _Reader(RulebookReader):
             visible_if=self.visibility(data.get("visible_if"), where),
             anchors=self.anchors(data.get("anchors"), f"{where}.anchors", required=False),
             max_length=self.whole(data.get("max_length", 5000), f"{where}.max_length", 1, 100_000),
+            required=self.flag_bool(data.get("required"), f"{where}.required"),
         )
 
     def options(self, raw, where, kind, scored) -> tuple:

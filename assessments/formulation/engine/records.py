@@ -61,6 +61,9 @@ class Item:
     visible_if: tuple | None  # (controlling item, "in" | "not_in", frozenset of option codes)
     anchors: dict | None
     max_length: int
+    # Must be answered before an interview is finalized (spec 6.1). Drafts, previews
+    # and `formulate` still take partial answer sets, so the engine never enforces it.
+    required: bool = False
 
     @property
     def option_codes(self) -> tuple:
@@ -154,6 +157,7 @@ ITEM_KEYS = {
     "visible_if",
     "anchors",
     "max_length",
+    "required",
 }
 OPTION_KEYS = {"code", "label", "craving", "anxiety", "evidence_label", "rationale"}
 BREADTH_KEYS = {"id", "min", "max", "direction", "weight", "label", "rationale"}
