@@ -48,7 +48,11 @@ def _compile_rules(definition: Definition) -> dict:
         if name in items:
             errors.append(f"item {name}: this code is reserved for the computed mix")
     types = {code: _ITEM_TYPES[item.type] for code, item in items.items()}
-    context = make_context({**types, **_DERIVED})
+    windows = {window.code: DataType.FLOAT for window in definition.windows}
+    for name in windows:
+        if name in _DERIVED:
+            errors.append(f"window {name}: this code is reserved for the computed mix")
+    context = make_context({**types, **windows, **_DERIVED})
     choices = {
         code: frozenset(item.option_codes) for code, item in items.items() if item.type in CHOICE_TYPES
     }
@@ -69,6 +73,18 @@ def _compile_rules(definition: Definition) -> dict:
                     f"rule {rule.id}: a {rule.direction} rule cannot read {symbol}, computed from it"
                 )
         compiled[rule.id] = expression
+    # A discount must be known before the mix is computed, so the flags it waits for
+    # may only be raised by rules that read answers, never the mix itself.
+    discounting = {item.discount[0] for item in items.values() if item.discount}
+    for rule in definition.rules:
+        expression = compiled.get(rule.id)
+        if rule.flag in discounting and expression is not None:
+            for symbol in expression.symbols:
+                if symbol in _DERIVED:
+                    errors.append(
+                        f"rule {rule.id}: raises {rule.flag}, which discounts evidence, "
+                        f"so it cannot read {symbol}"
+                    )
     if errors:
         raise DefinitionError(errors)
     return compiled
