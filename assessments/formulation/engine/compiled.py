@@ -180,6 +180,7 @@ class CompiledQuestionSet:
             for flag in expect.get("flags_exclude", []):
                 if flag in result["flags"]:
                     failures.append(f"{case['id']}: flag {flag} raised")
+            failures += [f"{case['id']}: {problem}" for problem in _further_expectations(result, expect)]
         return failures
 
     def _check_test_case_answers(self) -> list:
@@ -188,6 +189,24 @@ class CompiledQuestionSet:
             for case in self.definition.test_cases
             for message in self.validate(case["answers"]).values()
         ]
+
+
+def _further_expectations(result: dict, expect: dict) -> list:
+    """The optional expectations a test case can add, so that a publish gate can pin
+    confidence, the rules that must (not) fire and the order of recommendations."""
+    problems = []
+    if "confidence" in expect and result["confidence"] not in expect["confidence"]:
+        problems.append(f"confidence {result['confidence']}, expected {expect['confidence']}")
+    fired = {rule["id"] for rule in result["rules"]}
+    problems += [
+        f"rule {rule_id} did not fire" for rule_id in expect.get("rules_include", []) if rule_id not in fired
+    ]
+    problems += [f"rule {rule_id} fired" for rule_id in expect.get("rules_exclude", []) if rule_id in fired]
+    start = expect.get("recommendations_start", [])
+    codes = [recommendation["code"] for recommendation in result["recommendations"]]
+    if codes[: len(start)] != start:
+        problems.append(f"recommendations start {codes[: len(start)]}, expected {start}")
+    return problems
 
 
 def _blank(value) -> bool:
