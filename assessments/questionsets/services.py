@@ -23,7 +23,10 @@ from .checking import definition_check, markup_errors
 from .models import QuestionSet, QuestionSetVersion
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DEFAULT_DEFINITION_FILE = DATA_DIR / "cadi.json"
+# Every shipped version of the default question set, oldest first; the last is the
+# default for new interviews and every door (clinical spec, section 6: cadi@2).
+SHIPPED_DEFINITION_FILES = (DATA_DIR / "cadi.json", DATA_DIR / "cadi2.json")
+DEFAULT_DEFINITION_FILE = SHIPPED_DEFINITION_FILES[-1]
 # Larger than any sensible question set (cadi is ~100 kB), small enough to parse safely.
 IMPORT_MAX_BYTES = 2_000_000
 
@@ -64,38 +67,60 @@ def definition_read(path: Path = DEFAULT_DEFINITION_FILE) -> dict:
 
 @transaction.atomic
 def default_question_set_ensure() -> QuestionSetVersion:
-    """Publish the shipped cadi definition as version 1 unless a published cadi exists.
+    """Make sure every shipped cadi version exists, the newest published and the older
+    ones retired (never deleted: interviews and formulations point at them), unless a
+    newer version is already published. Returns the published version.
 
-    The data migration does the same for every migrated database; this entry point
+    The data migrations do the same for every migrated database; this entry point
     serves `demo_setup` and tests whose transactional flush emptied the tables.
     """
-    definition = definition_read()
-    slug = definition["slug"]
+    definitions = [definition_read(path) for path in SHIPPED_DEFINITION_FILES]
+    newest = definitions[-1]
     existing = (
         QuestionSetVersion.objects.select_related("question_set")
-        .filter(question_set__slug=slug, status=QuestionSetVersion.Status.PUBLISHED)
+        .filter(question_set__slug=newest["slug"], status=Status.PUBLISHED)
         .first()
     )
-    if existing:
+    if existing and existing.number >= newest["version"]:
         return existing
-    load_definition(definition)  # refuse to publish a definition the engine rejects
+    for definition in definitions:
+        load_definition(definition)  # refuse to publish a definition the engine rejects
     question_set, _ = QuestionSet.objects.get_or_create(
-        slug=slug,
+        slug=newest["slug"],
         defaults={
-            "title": definition["title"]["en"],
-            "description": definition.get("description", {}).get("en", ""),
+            "title": newest["title"]["en"],
+            "description": newest.get("description", {}).get("en", ""),
         },
     )
-    version, _ = QuestionSetVersion.objects.update_or_create(
-        question_set=question_set,
-        number=definition["version"],
-        defaults={
-            "definition": definition,
-            "status": QuestionSetVersion.Status.PUBLISHED,
-            "published_at": timezone.now(),
-        },
-    )
+    now = timezone.now()
+    if existing:  # one published version per set: retire it before publishing the next
+        existing.status, existing.retired_at = Status.RETIRED, now
+        existing.save(update_fields=["status", "retired_at", "updated_at"])
+    for definition in definitions:
+        is_newest = definition is newest
+        version, created = QuestionSetVersion.objects.get_or_create(
+            question_set=question_set,
+            number=definition["version"],
+            defaults={
+                "definition": definition,
+                "status": Status.PUBLISHED if is_newest else Status.RETIRED,
+                "published_at": now,
+                "retired_at": None if is_newest else now,
+            },
+        )
+        if is_newest and version.status == Status.DRAFT:  # frozen versions are never rewritten
+            version.definition, version.status, version.published_at = definition, Status.PUBLISHED, now
+            version.save(update_fields=["definition", "status", "published_at", "updated_at"])
     return version
+
+
+def shipped_version(number: int) -> QuestionSetVersion:
+    """A shipped cadi version by number (e.g. 1, now retired), after making sure the
+    shipped versions exist."""
+    published = default_question_set_ensure()
+    return QuestionSetVersion.objects.select_related("question_set").get(
+        question_set=published.question_set, number=number
+    )
 
 
 def _audit(request, user, version: QuestionSetVersion, action: str, **data) -> None:

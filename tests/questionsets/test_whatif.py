@@ -21,7 +21,7 @@ def _anxiety_heavy(definition: dict) -> dict:
             "id": "cue_linked_read_as_anxiety",
             "when": "onset_pattern == 'cue_linked'",
             "direction": "anxiety",
-            "weight": 20,
+            "weight": 40,  # enough to move a cadi@2 craving picture past its uncapped margin
             "label": {
                 "en": "Cue-linked onset read as anxiety",
                 "pl": "Początek związany z bodźcami jako lęk",
