@@ -73,6 +73,9 @@ class ItemForm(TextsMixin, forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=[(t, t) for t in ITEM_TYPES])
     section = forms.ChoiceField(label=_("Section"))
     core = forms.BooleanField(label=_("Core item (counts for completeness)"), required=False)
+    required = forms.BooleanField(
+        label=_("Required (must be answered before an interview can be finalized)"), required=False
+    )
     minimum = forms.IntegerField(
         label=_("Minimum (integer items)"), required=False, min_value=0, max_value=INTEGER_LIMIT
     )
@@ -119,6 +122,7 @@ class ItemForm(TextsMixin, forms.Form):
             "type": item.get("type"),
             "section": section_code,
             "core": item.get("core", False),
+            "required": item.get("required", False),
             "minimum": item.get("min"),
             "maximum": item.get("max"),
             "rationale": item.get("rationale") if item.get("weights") else "",
@@ -165,7 +169,11 @@ class ItemForm(TextsMixin, forms.Form):
         data = self.cleaned_data
         item = {k: v for k, v in (existing or {}).items() if k in ("breadth", "anchors", "max_length")}
         item.update(code=data["code"], type=data["type"], text=self.texts("text", self.languages))
-        for key, value in (("help", self.texts("help", self.languages)), ("core", data["core"] or None)):
+        for key, value in (
+            ("help", self.texts("help", self.languages)),
+            ("core", data["core"] or None),
+            ("required", data["required"] or None),
+        ):
             if value:
                 item[key] = value
         if options:
@@ -361,6 +369,11 @@ class ImportForm(forms.Form):
 
 class SignatureForm(forms.Form):
     """The admin's password as the signature of a publish or a retire."""
+
+    texts_confirmed = forms.BooleanField(
+        label=_("I have read the texts that still need review and publish them as they are"),
+        required=False,
+    )
 
     password = forms.CharField(
         label=_("Your password (your signature)"),
