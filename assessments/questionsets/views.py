@@ -162,7 +162,13 @@ def version_publish(request, version_uuid):
             form.add_error("texts_confirmed", exc.errors[0])
         except (services.VersionError, DefinitionError) as exc:
             context = _publish_context(version)
-            context.update(publish_errors=exc.errors, form=form)
+            errors = exc.errors
+            if isinstance(exc, services.PublishRefused) and context.get("failing"):
+                # The same failures the engine found, said in labels rather than codes.
+                errors = [
+                    f"{case['id']}: {failure}" for case in context["failing"] for failure in case["failures"]
+                ]
+            context.update(publish_errors=errors, form=form)
             return render(request, "questionsets/publish.html", context, status=400)
         else:
             messages.success(

@@ -247,3 +247,49 @@ def test_a_text_changed_in_one_language_marks_the_others_for_review(
     page.get_by_label("Your password (your signature)").fill(PASSWORD)
     page.get_by_role("button", name="Sign and publish").click()
     expect(page.locator("#version-status")).to_have_text("Published")
+
+
+def test_test_cases_use_the_interview_widgets_and_fail_in_words(live_server, page, cadi, admin, axe_check):
+    draft = _draft(cadi, admin)
+    base = live_server.url
+    login(page, base, "qs_lead")
+    page.goto(f"{base}/question-sets/versions/{draft.uuid}/dry-run/")
+    page.get_by_role("link", name="Add a test case").click()
+    page.locator("#id_id").fill("T9-cue-linked")
+    answers = page.locator("#case-answers")
+    answers.locator("#item-onset_pattern input[value='cue_linked']").check()
+    answers.locator("#item-automaticity input[value='4']").check()
+    answers.locator("#item-first_in_sequence input[value='medication_thought']").check()
+    page.get_by_role("checkbox", name="Mainly anxiety").check()
+    assert_accessible(page, axe_check)
+    page.get_by_role("button", name="Save test case").click()
+
+    row = page.locator("[data-case='T9-cue-linked']")
+    expect(row).to_contain_text("fails")
+    expect(row).to_contain_text("expected Mainly anxiety, got ")
+    expect(row).not_to_contain_text("dominant ")
+    expect(row).not_to_contain_text("['anxiety']")
+    stored = next(
+        case
+        for case in QuestionSetVersion.objects.get(pk=draft.pk).definition["test_cases"]
+        if case["id"] == "T9-cue-linked"
+    )
+    assert stored["answers"] == {
+        "onset_pattern": "cue_linked",
+        "automaticity": 4,
+        "first_in_sequence": "medication_thought",
+    }
+
+    # Editing shows the same widgets filled in; raw JSON stays available.
+    row.get_by_role("link", name="Edit").click()
+    expect(page.locator("#item-onset_pattern input[value='cue_linked']")).to_be_checked()
+    page.locator("#case-json summary").click()
+    page.get_by_label("the raw JSON below").check()
+    page.locator("#id_answers").fill('{"onset_pattern": "diffuse"}')
+    page.get_by_role("button", name="Save test case").click()
+    stored = next(
+        case
+        for case in QuestionSetVersion.objects.get(pk=draft.pk).definition["test_cases"]
+        if case["id"] == "T9-cue-linked"
+    )
+    assert stored["answers"] == {"onset_pattern": "diffuse"}
