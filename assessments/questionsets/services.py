@@ -19,7 +19,7 @@ from assessments.accounts.services import SignatureError, signature_verify
 from assessments.core.audit import Action, audit_log
 from assessments.formulation.engine import DefinitionError, load_definition
 
-from .checking import definition_check
+from .checking import definition_check, markup_errors
 from .models import QuestionSet, QuestionSetVersion
 from .translations import needs_review, review_marks_after_edit, with_review_marks
 
@@ -189,6 +189,8 @@ def _publish_signed(*, version: QuestionSetVersion, user, request) -> QuestionSe
     compiled = definition_check(version.definition, slug=version.question_set.slug, number=version.number)
     if not compiled.definition.test_cases:
         raise PublishRefused([_("Add at least one test case before publishing.")])
+    if markup := markup_errors(version.definition):
+        raise PublishRefused(markup)
     failures = compiled.run_test_cases()
     if failures:
         raise PublishRefused(failures)
