@@ -11,6 +11,7 @@ import json
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,7 +26,7 @@ from . import fhir, selectors, services, whatif
 from .diff import version_diff
 from .forms import DefinitionForm, ImportForm, SignatureForm
 from .models import QuestionSetVersion, WhatIfRun
-from .translations import missing_translations
+from .translations import missing_translations, needs_review, text_paths
 
 admin_only = role_required(Role.QUESTIONSET_ADMIN)
 
@@ -56,6 +57,7 @@ def version_detail(request, version_uuid):
         "compiled": compiled,
         "rule_catalogue_size": len(compiled.rule_catalogue()),
         "missing": missing_translations(version.definition),
+        "needing_review": _needing_review(version),
         "others": selectors.versions_of(version.question_set_id).exclude(pk=version.pk),
         "runs": selectors.whatif_runs(version)[:5],
     }
@@ -68,6 +70,46 @@ def version_clone(request, version_uuid):
     draft = services.version_clone(version=_version(version_uuid), user=request.user, request=request)
     messages.success(request, _("Draft %(ref)s created.") % {"ref": draft.ref})
     return redirect("questionset-version", version_uuid=draft.uuid)
+
+
+def _needing_review(version) -> list[dict]:
+    """The marks with the text as it reads now in the marked language and in English."""
+    texts = text_paths(version.definition)
+    return [
+        {
+            **mark,
+            "text": texts[mark["where"]].get(mark["language"]),
+            "english": texts[mark["where"]].get("en"),
+        }
+        for mark in needs_review(version.definition)
+        if mark["where"] in texts
+    ]
+
+
+@require_POST
+@admin_only
+def text_confirm(request, version_uuid):
+    """Someone read the marked text and confirms it as it is."""
+    version = _version(version_uuid)
+    if not version.is_draft:
+        return _not_a_draft(request, version)
+    mark = {"where": request.POST.get("where", ""), "language": request.POST.get("language", "")}
+    if mark in needs_review(version.definition):
+        try:
+            services.version_definition_save(
+                version=version,
+                definition=version.definition,
+                user=request.user,
+                change={"change": "text_confirmed", **mark},
+                request=request,
+                confirmed_texts=[mark],
+            )
+        except (DefinitionError, services.VersionError) as exc:
+            for error in exc.errors:
+                messages.error(request, error)
+        else:
+            messages.success(request, _("Text confirmed: %(where)s (%(language)s).") % mark)
+    return redirect(f"{reverse('questionset-version', kwargs={'version_uuid': version.uuid})}#review-heading")
 
 
 def _published_of(version) -> QuestionSetVersion | None:
@@ -85,6 +127,7 @@ def _publish_context(version) -> dict:
     context = _dry_run_context(version)
     against = _published_of(version) or version.based_on
     context["against"] = against
+    context["needing_review"] = _needing_review(version)
     if against is not None and "definition_errors" not in context:
         context["diff"] = version_diff(
             compiled_for(against),
@@ -107,13 +150,25 @@ def version_publish(request, version_uuid):
     if request.method == "POST" and form.is_valid():
         try:
             services.version_publish(
-                version=version, user=request.user, password=form.cleaned_data["password"], request=request
+                version=version,
+                user=request.user,
+                password=form.cleaned_data["password"],
+                request=request,
+                texts_confirmed=form.cleaned_data["texts_confirmed"],
             )
         except services.SignatureRefused as exc:
             form.add_error("password", exc.errors[0])
+        except services.TextsUnreviewed as exc:
+            form.add_error("texts_confirmed", exc.errors[0])
         except (services.VersionError, DefinitionError) as exc:
             context = _publish_context(version)
-            context.update(publish_errors=exc.errors, form=form)
+            errors = exc.errors
+            if isinstance(exc, services.PublishRefused) and context.get("failing"):
+                # The same failures the engine found, said in labels rather than codes.
+                errors = [
+                    f"{case['id']}: {failure}" for case in context["failing"] for failure in case["failures"]
+                ]
+            context.update(publish_errors=errors, form=form)
             return render(request, "questionsets/publish.html", context, status=400)
         else:
             messages.success(
