@@ -295,6 +295,11 @@ def seed_large(data, compiled, *, patients: int, formulations: int, sessions: in
         for p in (team_patients[RNG.randrange(len(team_patients))] for _ in range(formulations - have))
     ]
     bulk_sessions(pairs, version, pool, now=now, days_back=730, supervisor=data["users"]["supervisor"])
+    # bulk_create bypasses the services that keep the dashboard's summary: rebuild it,
+    # as the hourly beat task (or `manage.py reviews_summary` after an import) does.
+    from assessments.reviews import summary
+
+    summary.rebuild()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

@@ -159,6 +159,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "mark-overdue-reviews": {"task": "reviews.mark_overdue", "schedule": 3600.0},
     "purge-report-files": {"task": "reports.purge_expired", "schedule": 3600.0},
+    "rebuild-review-summary": {"task": "reviews.rebuild_summary", "schedule": 3600.0},
 }
 # A report job claimed this long ago without finishing is presumed dead (its worker
 # was lost) and may be taken over; keep it above the report tasks' time limits.
