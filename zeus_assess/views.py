@@ -1,5 +1,7 @@
 """Pages that gather several apps (above every layer of `assessments`, like urls.py)."""
 
+from typing import Any
+
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -13,7 +15,7 @@ from assessments.reviews import selectors as review_selectors
 @signed_in
 def home(request):
     roles = user_roles(request.user)
-    context = {"roles": roles}
+    context: dict[str, Any] = {"roles": roles}
     if Role.SUPERVISOR in roles:
         # Unacknowledged urgent safety flags stay on top of the supervisor's home page.
         context["safety_alerts"] = list(review_selectors.unacknowledged_safety(request.user)[:20])

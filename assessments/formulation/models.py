@@ -2,38 +2,14 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
-from assessments.formulation.engine.records import DOMINANT_STATES, KNOWN_FLAGS
 from assessments.patients.models import restrict_to_patients
 from assessments.questionsets.models import QuestionSetVersion
+from assessments.questionsets.vocabulary import Dominant, Flag
 
-# The codes are the engine's (declared once, in engine/records.py); only the words for
-# people live here. A code without words yet is shown as itself (tests/formulation/
-# test_vocabulary.py insists on words for every code).
-DOMINANT_LABELS = {
-    "craving": _("Mainly craving"),
-    "anxiety": _("Mainly anxiety"),
-    "mixed": _("Mixed"),
-    "insufficient": _("Insufficient evidence"),
-}
-FLAG_LABELS = {
-    "relapse_risk_high": _("High relapse risk"),
-    "relapse_risk_moderate": _("Moderate relapse risk"),
-    "possible_withdrawal_or_rebound": _("Possible withdrawal or rebound"),
-    "safety_urgent": _("Safety: urgent"),
-    "safety_review": _("Safety: review"),
-    "sedative_substitution": _("Sedative substitution"),
-}
+__all__ = ["Dominant", "Flag", "Formulation"]
 
-
-def _choices(name: str, codes, labels: dict) -> type[models.TextChoices]:
-    return models.TextChoices(name, [(code.upper(), (code, labels.get(code, code))) for code in codes])
-
-
-# The dominant mechanism and the flags of the formulation contract (clinical spec, section 3).
-Dominant = _choices("Dominant", DOMINANT_STATES, DOMINANT_LABELS)
-Flag = _choices("Flag", KNOWN_FLAGS, FLAG_LABELS)
+# Dominant and Flag: the engine's codes with their words (questionsets/vocabulary.py).
 
 
 class FormulationQuerySet(models.QuerySet):

@@ -3,6 +3,7 @@ from django.db.models import Prefetch
 from assessments.core.texts import localized
 from assessments.formulation.models import Formulation
 from assessments.patients.models import Patient
+from assessments.patients.services import current_entries
 from assessments.questionsets.compiled import compiled_for
 
 from .models import ClinicalSession, Interview
@@ -18,7 +19,7 @@ def interview_answer_rows(interview: Interview, language: str) -> list[dict]:
             value = interview.answers.get(code)
             labels = {o.code: localized(o.label, language) for o in item.options}
             if isinstance(value, list):
-                shown = ", ".join(labels.get(v, v) for v in value)
+                shown = ", ".join(str(labels.get(v, v)) for v in value)
             else:
                 shown = labels.get(value, value)
             rows.append(
@@ -48,11 +49,40 @@ def patient_sessions(patient: Patient):
     )
 
 
+def patient_sessions_overview(patient: Patient):
+    """The sessions as the patient page lists them: no JSON is loaded. With 200
+    sessions, loading each interview's question-set definition (and every answer set
+    and result) took most of a second; the page shows codes, statuses and shares."""
+    formulations = Formulation.objects.only(
+        "uuid", "interview_id", "dominant", "craving_share", "created_at"
+    ).order_by("-created_at")
+    interviews = (
+        Interview.objects.select_related("question_set_version__question_set")
+        .only(
+            "uuid",
+            "session_id",
+            "status",
+            "amends_id",
+            "created_at",
+            "question_set_version__number",
+            "question_set_version__question_set__slug",
+        )
+        .prefetch_related(Prefetch("formulations", queryset=formulations))
+        .order_by("created_at")
+    )
+    return (
+        ClinicalSession.objects.filter(patient=patient)
+        .select_related("clinician")
+        .prefetch_related(Prefetch("interviews", queryset=interviews))
+        .order_by("-date", "-created_at")
+    )
+
+
 def patient_timeline(*, sessions, entries) -> list[dict]:
     """One point per finalized interview (an amended original gives way to its finalized
     amendment): shares and the diazepam-equivalent dose in force on the session date.
     Works on the already-loaded rows: no extra queries, one pass over each list."""
-    history = sorted(entries, key=lambda e: (e.date, e.created_at))
+    history = sorted(current_entries(entries), key=lambda e: (e.date, e.created_at))
     points, dose, next_entry = [], None, 0
     for session in sorted(sessions, key=lambda s: (s.date, s.created_at)):
         while next_entry < len(history) and history[next_entry].date <= session.date:
@@ -64,11 +94,18 @@ def patient_timeline(*, sessions, entries) -> list[dict]:
             formulation = next(iter(interview.formulations.all()), None)
             if formulation is None or interview.pk in superseded:
                 continue
+            # An insufficient formulation has no mix to plot (clinical spec 6.2).
+            insufficient = formulation.dominant == "insufficient"
             points.append(
                 {
                     "date": session.date.isoformat(),
-                    "craving_share": formulation.result.get("craving_share"),
-                    "anxiety_share": formulation.result.get("anxiety_share"),
+                    # The stored copy of the result's share (the two always add up to 100).
+                    "craving_share": None if insufficient else formulation.craving_share,
+                    "anxiety_share": None
+                    if insufficient or formulation.craving_share is None
+                    else 100 - formulation.craving_share,
+                    "dominant": formulation.dominant,
+                    "dominant_text": str(formulation.get_dominant_display()),
                     "diazepam_mg": dose,
                 }
             )

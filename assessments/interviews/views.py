@@ -10,10 +10,13 @@ from assessments.core.texts import current_language
 from assessments.formulation.models import Formulation
 from assessments.formulation.presentation import formulation_display
 from assessments.patients.access import own_patient_or_403
+from assessments.patients.selectors import taper_context
 from assessments.questionsets import fhir
+from assessments.questionsets.answer_layout import field_values
 from assessments.questionsets.compiled import compiled_for
 
 from . import services
+from .chart import chart_context
 from .forms import SessionForm, initial_from_answers, interview_form_class
 from .models import Interview
 from .selectors import interview_answer_rows
@@ -41,11 +44,11 @@ def _own_interview(request, interview_uuid) -> Interview:
 
 def _form(interview: Interview, data=None):
     compiled = compiled_for(interview.question_set_version)
-    form_class, helper = interview_form_class(
+    form_class, layout = interview_form_class(
         version=interview.question_set_version, compiled=compiled, language=current_language()
     )
     form = form_class(data, initial=initial_from_answers(interview.answers))
-    form.helper = helper
+    form.layout = layout
     return form, compiled
 
 
@@ -55,9 +58,8 @@ def session_create(request, patient_uuid):
     patient = own_patient_or_403(request, patient_uuid)
     form = SessionForm(request.POST)
     if not form.is_valid():
-        return render(
-            request, "interviews/session_invalid.html", {"form": form, "patient": patient}, status=400
-        )
+        context = chart_context(request, patient, session_form=form)
+        return render(request, "patients/detail.html", context, status=400)
     interview = services.session_start(patient=patient, user=request.user, **form.cleaned_data)
     return redirect("interview-detail", interview_uuid=interview.uuid)
 
@@ -67,7 +69,12 @@ def _page(request, interview, *, form=None, errors=None, status=200):
     context = {"interview": interview, "patient": interview.session.patient, "editable": editable}
     if editable:
         form = form or _form(interview)[0]
-        context.update(form=form, item_errors=errors or {}, general_error=(errors or {}).get("__all__"))
+        context.update(
+            form=form,
+            sections=form.layout.sections,
+            fields=form.layout.render(field_values(form), errors or {}),
+            general_error=(errors or {}).get("__all__"),
+        )
         context["password_error"] = (errors or {}).get("password")
         template = "interviews/edit.html"
     else:
@@ -90,10 +97,11 @@ def interview_detail(request, interview_uuid):
 def interview_autosave(request, interview_uuid):
     interview = _own_interview(request, interview_uuid)
     form, _compiled = _form(interview, request.POST)
+    form.is_valid()
     lock_version = _lock_version(request)
     context = {"interview": interview, "item_codes": list(form.item_types)}
-    if not form.is_valid():
-        return _save_status(request, interview, {**context, "errors": _form_errors(form)}, 400)
+    if errors := form.input_errors():
+        return _save_status(request, interview, {**context, "errors": errors}, 400)
     try:
         context["lock_version"] = services.interview_save_draft(
             interview=interview,
@@ -106,12 +114,6 @@ def interview_autosave(request, interview_uuid):
     except services.InterviewError as exc:
         return _save_status(request, interview, {**context, "errors": exc.errors}, 400)
     return _save_status(request, interview, {**context, "saved": True}, 200)
-
-
-def _form_errors(form) -> dict[str, str]:
-    # What the form itself refuses (e.g. a NUL character) is named beside its item, like
-    # the engine's refusals; nothing is saved, so no answer is silently dropped.
-    return {code: " ".join(messages) for code, messages in form.errors.items()}
 
 
 def _lock_version(request) -> int:
@@ -137,9 +139,10 @@ def _save_status(request, interview, context, status):
 def interview_finalize(request, interview_uuid):
     interview = _own_interview(request, interview_uuid)
     form, _compiled = _form(interview, request.POST)
-    if not form.is_valid():
-        return _page(request, interview, form=form, errors=_form_errors(form), status=400)
+    form.is_valid()
     lock_version = _lock_version(request)
+    if errors := form.input_errors():
+        return _page(request, interview, form=form, errors=errors, status=400)
     try:
         # Save what is on the page first, so nothing typed since the last autosave is lost.
         services.interview_save_draft(
@@ -175,7 +178,10 @@ def formulation_detail(request, formulation_uuid):
     formulation = get_visible_or_404(
         request,
         Formulation.objects.select_related(
-            "interview__session__patient", "interview__finalized_by", "question_set_version__question_set"
+            "interview__session__patient",
+            "interview__finalized_by",
+            "question_set_version__question_set",
+            "review__decided_by",
         ),
         uuid=formulation_uuid,
         patient_of=lambda f: f.interview.session.patient,
@@ -186,10 +192,18 @@ def formulation_detail(request, formulation_uuid):
 def _formulation_context(formulation: Formulation) -> dict:
     definition = compiled_for(formulation.question_set_version).definition
     context = formulation_display(formulation=formulation, definition=definition, language=current_language())
+    interview = formulation.interview
+    assert interview is not None  # visible_to only yields stored ones, which have one
     context.update(
         formulation=formulation,
-        interview=formulation.interview,
-        patient=formulation.interview.session.patient,
+        interview=interview,
+        patient=interview.session.patient,
+        taper=taper_context(
+            entries=interview.session.patient.medication_entries.all(),
+            date=interview.session.date,
+            answers=interview.answers,
+        ),
+        review_shown=getattr(formulation, "review", None),
     )
     return context
 

@@ -4,7 +4,6 @@ layers below (patients, formulation), so it lives here rather than in patients."
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,29 +15,14 @@ from assessments.patients.access import own_patient_or_403
 from assessments.patients.forms import MedicationForm
 from assessments.patients.models import Patient
 
-from . import selectors
-from .forms import SessionForm
-
-
-def _detail_context(request, patient, **forms):
-    entries = list(patient.medication_entries.all())
-    sessions = list(selectors.patient_sessions(patient))
-    return {
-        "patient": patient,
-        "entries": entries,
-        "sessions": sessions,
-        "timeline": selectors.patient_timeline(sessions=sessions, entries=entries),
-        "medication_form": forms.get("medication_form")
-        or MedicationForm(initial={"date": timezone.localdate()}),
-        "session_form": forms.get("session_form") or SessionForm(initial={"date": timezone.localdate()}),
-    }
+from .chart import chart_context
 
 
 @require_GET
 @signed_in
 def patient_detail(request, patient_uuid):
     patient = get_visible_or_404(request, Patient.objects, uuid=patient_uuid)
-    return render(request, "patients/detail.html", _detail_context(request, patient))
+    return render(request, "patients/detail.html", chart_context(request, patient))
 
 
 @require_POST
@@ -50,5 +34,5 @@ def medication_add(request, patient_uuid):
         patient_services.medication_add(patient=patient, user=request.user, **form.cleaned_data)
         messages.success(request, _("Medication entry added."))
         return redirect("patient-detail", patient_uuid=patient.uuid)
-    context = _detail_context(request, patient, medication_form=form)
+    context = chart_context(request, patient, medication_form=form)
     return render(request, "patients/detail.html", context, status=400)

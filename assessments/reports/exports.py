@@ -125,6 +125,7 @@ def _review(formulation: Formulation):
 
 def _formulation_row(formulation: Formulation) -> list:
     interview = formulation.interview
+    assert interview is not None  # exports list stored formulations, which all have one
     review = _review(formulation)
     return [
         interview.session.patient.record_number,
@@ -137,6 +138,7 @@ def _formulation_row(formulation: Formulation) -> list:
 
 def _research_row(formulation: Formulation) -> list:
     interview = formulation.interview
+    assert interview is not None  # exports list stored formulations, which all have one
     patient_uuid = interview.session.patient.uuid
     shift = datetime.timedelta(days=date_shift_days(patient_uuid))
     review = _review(formulation)

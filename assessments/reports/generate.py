@@ -13,13 +13,14 @@ from .services import Claim
 
 def job_run(*, job_id: int) -> Claim:
     claim = services.job_claim(job_id=job_id)
-    if claim.attempt is None:
+    attempt = claim.attempt
+    if attempt is None:
         return claim
     job = ReportJob.objects.defer("content").get(pk=job_id)
 
     def progress(percent: int) -> None:
         # Looked up on the module at each call, so the fault tests can slow it down.
-        services.job_progress(job_id=job_id, attempt=claim.attempt, percent=percent)
+        services.job_progress(job_id=job_id, attempt=attempt, percent=percent)
 
     try:
         with translation.override(job.language):
@@ -28,11 +29,9 @@ def job_run(*, job_id: int) -> Claim:
         raise
     except BaseException:
         # Give the job back so the retry (or a "try again") can claim it at once.
-        services.job_release(job_id=job_id, attempt=claim.attempt)
+        services.job_release(job_id=job_id, attempt=attempt)
         raise
-    services.job_finish(
-        job_id=job_id, attempt=claim.attempt, content=content, content_type=content_type, rows=rows
-    )
+    services.job_finish(job_id=job_id, attempt=attempt, content=content, content_type=content_type, rows=rows)
     return claim
 
 

@@ -117,7 +117,7 @@ def job_fail(*, job_id: int, error: str) -> None:
 def report_download(*, job: ReportJob) -> bytes:
     action = Action.PRINT if job.kind == ReportJob.Kind.PDF else Action.EXPORT
     audit.record(action, job, patient=_patient_of(job), data={"kind": job.kind, "rows": job.rows})
-    return bytes(job.content)
+    return bytes(job.content or b"")
 
 
 def reports_purge_expired(*, now: datetime.datetime | None = None) -> int:
@@ -127,4 +127,5 @@ def reports_purge_expired(*, now: datetime.datetime | None = None) -> int:
 
 
 def _patient_of(job: ReportJob):
-    return job.formulation.interview.session.patient if job.formulation_id else None
+    interview = job.formulation.interview if job.formulation is not None else None
+    return interview.session.patient if interview is not None else None

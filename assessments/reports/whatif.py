@@ -70,7 +70,8 @@ def whatif_execute(*, run_id: int) -> str:
     total = interviews.count()
     _held(run_id).update(total=total)
     step = max(1, total // 50)
-    changes, refusals = [], []
+    changes: list[dict] = []
+    refusals: list[dict] = []
     changed = refused = 0
     rows = interviews.values_list("answers", "session__patient__record_number", "before", "before_share")
     for index, (answers, record_number, before, before_share) in enumerate(rows.iterator(chunk_size=200), 1):

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.accounts.permissions import role_required, signed_in
@@ -13,14 +14,16 @@ from assessments.accounts.roles import Role
 from assessments.core import audit
 from assessments.core.access import get_visible_or_404
 from assessments.core.texts import current_language
-from assessments.formulation.models import Dominant, Flag
+from assessments.formulation.models import Dominant
 from assessments.formulation.presentation import formulation_display
 from assessments.interviews.selectors import interview_answer_rows
 from assessments.questionsets.compiled import compiled_for
 
 from . import selectors, services
 from .forms import DashboardFilterForm, DecisionForm
-from .models import Notification, Review
+from .models import Review
+from .presentation import flag_filter_choices
+from .statistics import MIN_CASES
 
 
 def _review(request, review_uuid, *, audit=True) -> Review:
@@ -60,7 +63,7 @@ def review_queue(request):
             "filters": filters,
             "clinicians": clinicians,
             "dominants": Dominant.choices,
-            "flags": Flag.choices,
+            "flags": flag_filter_choices(),
             "overdue_cutoff": selectors.overdue_cutoff(),
         },
     )
@@ -68,11 +71,12 @@ def review_queue(request):
 
 def _history(review: Review) -> list:
     """Every step of this formulation's review, across returns and amendments."""
-    chain, current = [], review
+    chain: list[Review] = []
+    current: Review | None = review
     while current is not None and len(chain) < 50:
         chain.append(current)
         current = current.previous
-    events = []
+    events: list = []
     for item in reversed(chain):
         events.extend(item.events.select_related("actor"))
     return events
@@ -109,7 +113,7 @@ def review_decide(request, review_uuid):
     form = DecisionForm(request.POST)
     if not form.is_valid():
         # A refused field (an unknown impression, an over-long comment) is shown, never dropped.
-        errors = {field: " ".join(messages_) for field, messages_ in form.errors.items()}
+        errors = {field: " ".join(str(m) for m in msgs) for field, msgs in form.errors.items()}
         return _page(request, review, form=form, errors=errors, status=400)
     data = form.cleaned_data
     try:
@@ -163,15 +167,44 @@ def review_dashboard(request):
     return render(
         request,
         "reviews/dashboard.html",
-        {"form": form, **stats},
+        {
+            "form": form,
+            **stats,
+            "pairs": selectors.PAIRS,
+            "min_cases": MIN_CASES,
+            "chart": _agreement_chart(stats["agreement_over_time"]),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _agreement_chart(over_time: list) -> dict:
+    """Chart.js data: percent agreement per month for each pair; a month with too few
+    cases is a gap (null), not a point that looks as solid as the others."""
+    names = {"clinician_impression": _("clinician"), "engine_impression": _("engine")}
+    return {
+        "labels": [m["month"].strftime("%Y-%m") for m in over_time],
+        "datasets": [
+            {
+                "label": " ↔ ".join(str(names.get(side, _("supervisor"))) for side in pair),
+                "data": [
+                    None if row["too_few"] else row["agreement"]
+                    for m in over_time
+                    for row in m["pairs"]
+                    if row["pair"] == pair
+                ],
+            }
+            for pair in selectors.PAIRS
+        ],
+    }
 
 
 @require_GET
 @role_required(Role.CLINICIAN, Role.SUPERVISOR)
 def notification_list(request):
-    notifications = Notification.objects.for_user(request.user).select_related("review")[:100]
+    notifications = selectors.notifications_for(request.user)
+    # Record numbers are patient data: the page's showing them is audited like a list.
+    audit.record_listing("notifications", sorted({n.patient_uuid for n in notifications if n.record_number}))
     return render(request, "reviews/notifications.html", {"notifications": notifications})
 
 
@@ -179,15 +212,20 @@ def notification_list(request):
 @role_required(Role.CLINICIAN, Role.SUPERVISOR)
 def notification_open(request, notification_uuid):
     """Mark read, then go to the review (for supervisors) or the interview (for its clinician)."""
-    notification = (
-        Notification.objects.for_user(request.user)
-        .filter(uuid=notification_uuid)
-        .select_related("review")
-        .first()
-    )
+    notification = services.notification_open(user=request.user, notification_uuid=notification_uuid)
     if notification is None:
         raise Http404
-    services.notification_mark_read(notification=notification, user=request.user)
     if notification.review.clinician_id == request.user.pk:
         return redirect("interview-detail", interview_uuid=notification.review.interview.uuid)
     return redirect("review-detail", review_uuid=notification.review.uuid)
+
+
+@require_POST
+@role_required(Role.CLINICIAN, Role.SUPERVISOR)
+def notifications_read_all(request):
+    count = services.notifications_mark_all_read(user=request.user)
+    messages.success(
+        request,
+        ngettext("%(n)d notification marked read.", "%(n)d notifications marked read.", count) % {"n": count},
+    )
+    return redirect("notification-list")

@@ -5,6 +5,7 @@ from django.utils import translation
 
 from assessments.formulation.engine.records import DOMINANT_STATES, IMPRESSION_ITEM, KNOWN_FLAGS, SCALE_MAX
 from assessments.formulation.models import Dominant, Flag, Formulation
+from assessments.formulation.presentation import DOMINANT_TEXT
 from assessments.interviews.forms import interview_form_class
 from assessments.reviews.models import ENGINE_TO_IMPRESSION
 from tests.engine.engine_support import cadi as compiled_cadi
@@ -15,6 +16,7 @@ def test_database_choices_are_the_engines_codes_in_the_engines_order():
     assert Dominant.values == list(DOMINANT_STATES)
     assert [code for code, _ in Formulation._meta.get_field("dominant").choices] == list(DOMINANT_STATES)
     assert set(ENGINE_TO_IMPRESSION) == set(DOMINANT_STATES)
+    assert list(DOMINANT_TEXT) == list(DOMINANT_STATES)
 
 
 def test_every_engine_code_has_words_in_english_and_polish():

@@ -32,7 +32,7 @@ def test_it_starts_a_session_with_a_draft_prefilled_from_the_taper(login, clinic
     interview = Interview.objects.get()
     assert response.status_code == 302 and response.url == reverse("interview-detail", args=[interview.uuid])
     assert interview.answers == {"med_status": "tapering", "days_since_dose_change": 10}
-    assert interview.question_set_version.ref == "cadi@1"
+    assert interview.question_set_version.ref == "cadi@2"  # new interviews start on the default
     page = login(clinician).get(response.url).content.decode()
     assert 'value="tapering"' in page and "checked" in page
 
@@ -202,7 +202,7 @@ def test_it_shows_the_formulation_page_with_its_parts(login, clinician, patient)
     assert 'data-dominant="anxiety"' in body
     assert f"{formulation.result['anxiety_share']}%" in body
     assert "does not replace" in body
-    assert "cadi@1" in body and formulation.engine_version in body
+    assert "cadi@2" in body and formulation.engine_version in body
     for rule in formulation.result["rules"]:
         assert f'data-rule="{rule["id"]}"' in body
 
@@ -271,3 +271,37 @@ def test_it_refuses_an_answer_the_form_cannot_take_instead_of_dropping_it(login,
     assert text_item in response.content.decode()
     interview.refresh_from_db()
     assert interview.lock_version == 1 and "onset_pattern" not in interview.answers
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_it_refuses_a_nul_character_in_a_note_and_keeps_the_saved_note(login, clinician, patient, htmx):
+    """Issue #11, item 10: the note was silently dropped (erasing the saved one) while the
+    page said "Saved"."""
+    interview = draft_interview(patient, clinician)
+    client = login(clinician)
+    url = reverse("interview-autosave", args=[interview.uuid])
+    extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    saved = client.post(url, {"clinician_notes": "First note.", "lock_version": "1"}, **extra)
+    assert saved.status_code in (200, 302)
+    response = client.post(url, {"clinician_notes": "Second\x00note.", "lock_version": "2"}, **extra)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'data-state="saved"' not in body
+    assert 'id="err-clinician_notes"' in body and "Null characters are not allowed" in body
+    assert "Notes: Null characters" in body.split('id="err-clinician_notes"')[-1].split("</div>")[0]
+    interview.refresh_from_db()
+    assert interview.answers == {"clinician_notes": "First note."}
+    assert interview.lock_version == 2
+
+
+def test_it_finalizes_nothing_with_a_nul_character_in_a_note(login, clinician, patient):
+    interview = draft_interview(patient, clinician)
+    answers = {**vignette("P1-clear-craving")["answers"], "clinician_impression": "mainly_craving"}
+    response = login(clinician).post(
+        reverse("interview-finalize", args=[interview.uuid]),
+        _post_answers(answers, clinician_notes="A\x00B", lock_version="1", password=PASSWORD),
+    )
+    assert response.status_code == 400
+    assert "Null characters are not allowed" in response.content.decode()
+    interview.refresh_from_db()
+    assert interview.status == "draft" and not Formulation.objects.exists()
