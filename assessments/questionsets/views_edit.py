@@ -182,8 +182,9 @@ def test_case_edit(request, version_uuid, case_id=None):
     form = TestCaseForm(data, initial=initial)
     answer_form, answer_fields = _answer_form(version, data, answers)
     errors = []
-    if data is not None and form.is_valid() and answer_form.is_valid():
-        from_widgets = form.source() != "json"
+    widgets_valid = answer_form is None or answer_form.is_valid()
+    if data is not None and form.is_valid() and widgets_valid:
+        from_widgets = answer_form is not None and form.source() != "json"
         case = form.case(answers=answer_form.answers() if from_widgets else None)
         changed = editing.test_case_put(version.definition, case=case, replacing=case_id)
         errors = _save(request, version, changed, {"change": "test_case", "test_case": case["id"]})
