@@ -1,17 +1,16 @@
 """Small builders for clinical records, going through the services like the app does."""
 
 import datetime
-import json
 
 from assessments.interviews import services as interview_services
 from assessments.patients.services import medication_add, patient_create
-from tests.engine.engine_support import shared_dir
+from tests.engine.engine_support import load_vignette
 
 
 def vignette(name: str) -> dict:
     """A cadi@1 worked case with its answers written for cadi@2, the version new
     interviews start on (tests of cadi@1 behaviour use the engine tests' own copy)."""
-    case = json.loads((shared_dir() / "vignettes" / f"{name}.json").read_text())
+    case = load_vignette(name)
     case["answers"] = on_cadi2(case["answers"])
     return case
 

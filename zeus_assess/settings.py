@@ -176,6 +176,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read on every request. With Redis (one cache for every worker) reads
+# come from the cache and the database keeps them (write-through); a per-process
+# cache could keep a logged-out session alive in another worker, so without Redis
+# they stay in the database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
 
 # --- Authentication -------------------------------------------------------
 PASSWORD_HASHERS = [

@@ -1,9 +1,15 @@
+import datetime
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.core.audit import Action, audit_log
 
 from .models import Supervision
 from .roles import Role
@@ -45,3 +51,50 @@ def role_grant(*, user, role: str) -> None:
 def supervision_add(*, supervisor, clinician) -> Supervision:
     supervision, _ = Supervision.objects.get_or_create(supervisor=supervisor, clinician=clinician)
     return supervision
+
+
+class SignatureError(Exception):
+    """An e-signature refused: wrong password, or signing locked after too many."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def signature_verify(*, user, password: str, purpose: str, obj=None, patient=None, request=None) -> None:
+    """The one e-signature check (finalize, endorse, publish): the signer re-enters their
+    password. Wrong passwords count toward a lockout like the login's (AXES_FAILURE_LIMIT
+    within AXES_COOLOFF_TIME hours) and are audited; while locked even the right password
+    is refused. Raises SignatureError.
+
+    Call it before opening the transaction of the signed change: the audit entry of a wrong
+    password is the failure counter and must survive the refusal's rollback. The count is
+    per account, not per address: the signer is already logged in, so an address change
+    must not reset it. Audit entries double as the counter because they are append-only
+    (nobody can reset it) and need no extra table.
+    """
+    since = timezone.now() - datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    failures = user.audit_entries.filter(action=Action.DENIED, at__gte=since, data__reason="signature")
+    if failures.count() >= settings.AXES_FAILURE_LIMIT:
+        audit_log(
+            request=request,
+            user=user,
+            action=Action.DENIED,
+            obj=obj,
+            patient=patient,
+            data={"reason": "signature_lockout", "purpose": purpose},
+        )
+        raise SignatureError(
+            _("Too many wrong passwords: signing is locked for now. Nothing was signed; try again later.")
+        )
+    if password and user.check_password(password):
+        return
+    audit_log(
+        request=request,
+        user=user,
+        action=Action.DENIED,
+        obj=obj,
+        patient=patient,
+        data={"reason": "signature", "purpose": purpose},
+    )
+    raise SignatureError(_("The password is not correct; nothing was signed."))

@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.accounts.services import SignatureError, signature_verify
 from assessments.core.audit import Action, audit_log
 from assessments.formulation.models import Formulation
 from assessments.formulation.services import compiled_for, formulation_create
@@ -111,11 +112,26 @@ def _raise_stale(interview: Interview):
     )
 
 
-@transaction.atomic
 def interview_finalize(*, interview: Interview, user, password: str, request=None) -> Formulation:
     """Sign (password re-entry), lock, and compute and store the formulation."""
-    if not password or not user.check_password(password):
-        raise InterviewError({"password": _("The password is not correct; nothing was signed.")})
+    # The signature is checked outside the transaction: a wrong password's audit entry
+    # (the lockout counter) must outlive the refusal.
+    try:
+        signature_verify(
+            user=user,
+            password=password,
+            purpose="finalize",
+            obj=interview,
+            patient=interview.session.patient,
+            request=request,
+        )
+    except SignatureError as exc:
+        raise InterviewError({"password": exc.message}) from None
+    return _finalize_signed(interview=interview, user=user, request=request)
+
+
+@transaction.atomic
+def _finalize_signed(*, interview: Interview, user, request=None) -> Formulation:
     if not interview.answers.get(IMPRESSION):
         raise InterviewError({IMPRESSION: _("Record your own impression before finalizing.")})
     answers = _check_answers(interview, interview.answers)

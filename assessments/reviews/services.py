@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from assessments.accounts.models import Supervision
 from assessments.accounts.roles import Role, has_role
+from assessments.accounts.services import SignatureError, signature_verify
 from assessments.core.audit import Action, audit_log
 from assessments.core.outbox import enqueue
 
@@ -71,6 +72,7 @@ def _decide(review: Review, *, user, status: str, impression: str, comment: str,
     if not updated:
         raise ReviewError({"__all__": _("This review has already been decided.")})
     review.refresh_from_db()
+    notifications_clear_for_decision(review=review, user=user)
     action = ReviewEvent.Action.ENDORSED if status == Review.Status.ENDORSED else ReviewEvent.Action.RETURNED
     ReviewEvent.objects.create(review=review, action=action, actor=user, comment=comment)
     audit_log(
@@ -84,11 +86,26 @@ def _decide(review: Review, *, user, status: str, impression: str, comment: str,
     return review
 
 
-@transaction.atomic
 def review_endorse(*, review: Review, user, password: str, impression: str, comment: str = "", request=None):
     _check_reviewer(review, user)
-    if not password or not user.check_password(password):
-        raise ReviewError({"password": _("The password is not correct; nothing was signed.")})
+    # Outside the transaction: a wrong password's audit entry (the lockout counter) must
+    # outlive the refusal.
+    try:
+        signature_verify(
+            user=user,
+            password=password,
+            purpose="endorse",
+            obj=review,
+            patient=review.interview.session.patient,
+            request=request,
+        )
+    except SignatureError as exc:
+        raise ReviewError({"password": exc.message}) from None
+    return _endorse_signed(review=review, user=user, impression=impression, comment=comment, request=request)
+
+
+@transaction.atomic
+def _endorse_signed(*, review: Review, user, impression: str, comment: str, request=None):
     review = _decide(
         review,
         user=user,
@@ -128,6 +145,9 @@ def safety_acknowledge(*, review: Review, user, request=None) -> Review:
         safety_acknowledged_by=user, safety_acknowledged_at=timezone.now()
     )
     if updated:
+        Notification.objects.filter(
+            review=review, kind=Notification.Kind.SAFETY_URGENT, read_at__isnull=True
+        ).update(read_at=timezone.now())
         ReviewEvent.objects.create(review=review, action=ReviewEvent.Action.ACKNOWLEDGED, actor=user)
         audit_log(
             request=request,
@@ -154,6 +174,44 @@ def notify(*, review: Review, kind: str, recipients: list[int]) -> list[Notifica
         )
         created.append(notification)
     return created
+
+
+def notification_open(*, user, notification_uuid) -> Notification | None:
+    """The user's notice with this uuid, marked read (None when it is not theirs)."""
+    notification = (
+        Notification.objects.for_user(user)
+        .filter(uuid=notification_uuid)
+        .select_related("review__interview")
+        .first()
+    )
+    if notification is not None and notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    """Mark every unread notice of this user read; returns how many were unread."""
+    return Notification.objects.for_user(user).filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+# A decided review no longer awaits anyone: these notices are done for every recipient.
+_DONE_WHEN_DECIDED = (Notification.Kind.NEW_REVIEW, Notification.Kind.OVERDUE)
+
+
+def notifications_clear_for_decision(*, review: Review, user) -> int:
+    """Deciding an item marks the decider's notices about it read, and everyone's
+    "awaits your review" and "overdue" notices (nobody needs to act on them now).
+    An urgent safety notice stays unread for the others until someone acknowledges it."""
+    from django.db.models import Q
+
+    return (
+        Notification.objects.filter(review=review, read_at__isnull=True)
+        .filter(Q(recipient=user) | Q(kind__in=_DONE_WHEN_DECIDED))
+        .update(read_at=timezone.now())
+    )
 
 
 def reviews_mark_overdue(*, now: datetime.datetime | None = None) -> list[Review]:

@@ -253,3 +253,37 @@ def test_it_records_none_of_these_as_an_answered_empty_list(login, clinician, pa
     assert "checked" in marker
     result = formulation_compute(version=interview.question_set_version, answers=interview.answers)
     assert "anxiety_symptoms" not in result["missing"]
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_it_refuses_a_nul_character_in_a_note_and_keeps_the_saved_note(login, clinician, patient, htmx):
+    """Issue #11, item 10: the note was silently dropped (erasing the saved one) while the
+    page said "Saved"."""
+    interview = draft_interview(patient, clinician)
+    client = login(clinician)
+    url = reverse("interview-autosave", args=[interview.uuid])
+    extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    saved = client.post(url, {"clinician_notes": "First note.", "lock_version": "1"}, **extra)
+    assert saved.status_code in (200, 302)
+    response = client.post(url, {"clinician_notes": "Second\x00note.", "lock_version": "2"}, **extra)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'data-state="saved"' not in body
+    assert 'id="err-clinician_notes"' in body and "Null characters are not allowed" in body
+    assert "Notes: Null characters" in body.split('id="err-clinician_notes"')[-1].split("</div>")[0]
+    interview.refresh_from_db()
+    assert interview.answers == {"clinician_notes": "First note."}
+    assert interview.lock_version == 2
+
+
+def test_it_finalizes_nothing_with_a_nul_character_in_a_note(login, clinician, patient):
+    interview = draft_interview(patient, clinician)
+    answers = {**vignette("P1-clear-craving")["answers"], "clinician_impression": "mainly_craving"}
+    response = login(clinician).post(
+        reverse("interview-finalize", args=[interview.uuid]),
+        _post_answers(answers, clinician_notes="A\x00B", lock_version="1", password=PASSWORD),
+    )
+    assert response.status_code == 400
+    assert "Null characters are not allowed" in response.content.decode()
+    interview.refresh_from_db()
+    assert interview.status == "draft" and not Formulation.objects.exists()

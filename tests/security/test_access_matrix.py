@@ -3,10 +3,12 @@ records × GET and POST. A new URL is covered without anyone adding it here; a U
 matrix cannot place (an unknown URL argument, an unnamed route) fails the test."""
 
 import dataclasses
+import datetime
 
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assessments.patients.services import medication_add
 from assessments.questionsets.services import version_clone
 from assessments.questionsets.whatif import whatif_request
 from assessments.reports.services import report_request
@@ -32,6 +34,7 @@ class Side:
     review: object
     notification: object
     job: object
+    entry: object
 
 
 def _side(username, supervisor, committed) -> Side:
@@ -53,7 +56,17 @@ def _side(username, supervisor, committed) -> Side:
     )
     with committed():
         job = report_request(user=clinician, kind="csv", language="en")
-    return Side(clinician, patient, interview, draft, formulation, formulation.review, notification, job)
+    entry = medication_add(
+        patient=patient,
+        user=clinician,
+        drug="diazepam",
+        kind="dose",
+        daily_dose_mg=10,
+        date=datetime.date(2026, 1, 5),
+    )
+    return Side(
+        clinician, patient, interview, draft, formulation, formulation.review, notification, job, entry
+    )
 
 
 class QuestionSetWorld:
@@ -86,12 +99,21 @@ PLACERS = {
     "review_uuid": lambda side: side.review.uuid,
     "notification_uuid": lambda side: side.notification.uuid,
     "job_uuid": lambda side: side.job.uuid,
+    "entry_uuid": lambda side: side.entry.uuid,
 }
 # Question-set administration: not patient data, one role (plus superusers).
 QUESTION_SET_ARGUMENTS = {"version_uuid", "code", "rule_id", "case_id", "run_uuid"}
 # The what-if report lists the pseudonymous record numbers whose formulation would
 # change (issue 5 asks for exactly that), so admins may see record numbers there.
 RECORD_NUMBERS_ALLOWED = {("qs_admin", "questionset-whatif"), ("qs_admin", "questionset-whatif-progress")}
+# Who is the care team of a record-bound URL on their own records (issue #11, item 12: the
+# matrix must also prove that they are let in, or a check refusing everybody would pass).
+# Reviews belong to the clinician's supervisor; every other record to its clinician.
+CARE_TEAM = {
+    "review-detail": {"supervisor"},
+    "review-decide": {"supervisor"},
+    "review-acknowledge": {"supervisor"},
+}
 # Routes whose argument is better served by a draft than by the finalized interview.
 DRAFT_ROUTES = {"interview-autosave", "interview-finalize"}
 
@@ -184,6 +206,9 @@ def _judge(name, role, side, arguments, response, body, forbidden) -> str | None
             return f"question-set admin got {status}"
         return None
     record_bound = bool(arguments)
+    care_team = CARE_TEAM.get(name, {"clinician"})
+    if record_bound and side == "own" and role in care_team and status in (401, 403, 404):
+        return f"care team ({role}) refused with {status}"
     outsider = side == "other" and role in ("clinician", "supervisor", "qs_admin")
     if record_bound and outsider and status not in (403, 404, 405):
         return f"outsider got {status}"
