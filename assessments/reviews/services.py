@@ -149,7 +149,9 @@ def safety_acknowledge(*, review: Review, user, request=None) -> Review:
     )
     if updated:
         Notification.objects.filter(
-            review=review, kind=Notification.Kind.SAFETY_URGENT, read_at__isnull=True
+            review=review,
+            kind__in=[Notification.Kind.SAFETY_URGENT, Notification.Kind.MEDICAL_URGENT],
+            read_at__isnull=True,
         ).update(read_at=timezone.now())
         ReviewEvent.objects.create(review=review, action=ReviewEvent.Action.ACKNOWLEDGED, actor=user)
         audit_log(
@@ -158,7 +160,7 @@ def safety_acknowledge(*, review: Review, user, request=None) -> Review:
             action=Action.UPDATE,
             obj=review,
             patient=review.interview.session.patient,
-            data={"safety": "acknowledged"},
+            data={"safety": "acknowledged", "flags": review.urgent_flags},
         )
     review.refresh_from_db()
     return review
