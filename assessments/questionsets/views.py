@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments.accounts.roles import Role
 from assessments.core.access import get_visible_or_404
-from assessments.core.audit import Action, audit_log
+from assessments.core.audit import Action, audit_list_view, audit_log
 from assessments.core.permissions import role_required
 from assessments.formulation.engine import DefinitionError
 from assessments.formulation.services import compiled_for
@@ -389,6 +389,14 @@ def whatif_start(request, version_uuid):
     return redirect("questionset-whatif", run_uuid=run.uuid)
 
 
+def _audit_whatif_read(request, run: WhatIfRun) -> None:
+    """The report lists record numbers (patient data): reading it is audited, naming each
+    patient listed. Runs stored before patients were kept in the rows audit what they can."""
+    patients = [row["patient"] for row in [*run.changes, *run.refusals] if row.get("patient")]
+    if patients:
+        audit_list_view(request=request, listing="whatif", patient_uuids=patients)
+
+
 def _run(run_uuid) -> WhatIfRun:
     return get_object_or_404(WhatIfRun.objects.select_related("version__question_set"), uuid=run_uuid)
 
@@ -397,6 +405,7 @@ def _run(run_uuid) -> WhatIfRun:
 @admin_only
 def whatif_detail(request, run_uuid):
     run = _run(run_uuid)
+    _audit_whatif_read(request, run)
     return render(request, "questionsets/whatif.html", {"run": run, "version": run.version})
 
 
@@ -405,4 +414,5 @@ def whatif_detail(request, run_uuid):
 def whatif_progress(request, run_uuid):
     """The polled partial: it carries its own polling trigger until the run ends."""
     run = _run(run_uuid)
+    _audit_whatif_read(request, run)
     return render(request, "questionsets/_whatif_progress.html", {"run": run, "version": run.version})
