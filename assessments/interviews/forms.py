@@ -7,6 +7,7 @@ browser shows exactly the messages the command line and the API give.
 import re
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.texts import localized
@@ -18,7 +19,16 @@ NONE_OF_THESE = "__none_of_these__"
 
 
 class SessionForm(forms.Form):
-    date = forms.DateField(label=_("Session date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Session date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean_date(self):
+        # Like medication dates: a session is recorded after it happened, never ahead.
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("The session date cannot be in the future."))
+        return date
 
 
 class LooseMultipleField(forms.Field):

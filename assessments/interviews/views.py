@@ -9,6 +9,8 @@ from assessments.core.texts import current_language
 from assessments.formulation.models import Formulation
 from assessments.formulation.presentation import formulation_display
 from assessments.formulation.services import compiled_for
+from assessments.patients.selectors import taper_context
+from assessments.patients.views import detail_context as patient_detail_context
 from assessments.patients.views import own_patient_or_403
 
 from . import services
@@ -52,9 +54,8 @@ def session_create(request, patient_uuid):
     patient = own_patient_or_403(request, patient_uuid)
     form = SessionForm(request.POST)
     if not form.is_valid():
-        return render(
-            request, "interviews/session_invalid.html", {"form": form, "patient": patient}, status=400
-        )
+        context = patient_detail_context(request, patient, session_form=form)
+        return render(request, "patients/detail.html", context, status=400)
     interview = services.session_start(
         patient=patient, user=request.user, request=request, **form.cleaned_data
     )
@@ -173,7 +174,10 @@ def formulation_detail(request, formulation_uuid):
     formulation = get_visible_or_404(
         request,
         Formulation.objects.select_related(
-            "interview__session__patient", "interview__finalized_by", "question_set_version__question_set"
+            "interview__session__patient",
+            "interview__finalized_by",
+            "question_set_version__question_set",
+            "review__decided_by",
         ),
         uuid=formulation_uuid,
         patient_of=lambda f: f.interview.session.patient,
@@ -184,9 +188,16 @@ def formulation_detail(request, formulation_uuid):
 def _formulation_context(formulation: Formulation) -> dict:
     definition = compiled_for(formulation.question_set_version).definition
     context = formulation_display(formulation=formulation, definition=definition, language=current_language())
+    interview = formulation.interview
     context.update(
         formulation=formulation,
-        interview=formulation.interview,
-        patient=formulation.interview.session.patient,
+        interview=interview,
+        patient=interview.session.patient,
+        taper=taper_context(
+            entries=interview.session.patient.medication_entries.all(),
+            date=interview.session.date,
+            answers=interview.answers,
+        ),
+        review_shown=getattr(formulation, "review", None),
     )
     return context

@@ -6,6 +6,10 @@ the document is stored as, and test-case expectations strict enough that a typo
 cannot make a case pass by accident (e.g. `"dominant": "craving"` as a string).
 """
 
+import re
+
+from django.utils.translation import gettext as _
+
 from assessments.formulation.engine import CompiledQuestionSet, DefinitionError, load_definition
 from assessments.formulation.engine.records import CODE, KNOWN_FLAGS
 from assessments.formulation.engine.scoring import DOMINANT_STATES
@@ -79,3 +83,31 @@ def _expect_errors(expect: dict, where: str) -> list[str]:
     if overlap:
         errors.append(f"{where}.expect: {', '.join(sorted(overlap))} both included and excluded")
     return errors
+
+
+# An HTML tag, comment or declaration, or Django/Jinja template syntax. A lone "<" or ">"
+# (as in "< 3 days") is plain text and allowed.
+MARKUP = re.compile(r"<\s*[A-Za-z!/?]|\{\{|\{%|\{#")
+
+
+def markup_errors(definition) -> list[str]:
+    """Texts (titles, help, labels, options, recommendations, in every language) are shown
+    escaped everywhere; markup in them is a mistake or an attack, so the publish gate
+    refuses it, naming each field (list entries by their code or id)."""
+    message = _(
+        "%(field)s: write plain text; HTML tags and template syntax ({{ }}, {%% %%}) are not allowed."
+    )
+    return [message % {"field": path} for path, text in _texts(definition, "") if MARKUP.search(text)]
+
+
+def _texts(node, path):
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key != "when":  # a rule expression, where "<" is a comparison
+                yield from _texts(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            name = value.get("code") or value.get("id") if isinstance(value, dict) else None
+            yield from _texts(value, f"{path}[{name if isinstance(name, str) else index}]")

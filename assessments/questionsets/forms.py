@@ -7,11 +7,26 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessments.formulation.engine.records import ITEM_TYPES, KNOWN_FLAGS, SCALE_MAX
+from assessments.formulation.engine.records import ITEM_TYPES, KNOWN_FLAGS, MAX_WEIGHT, SCALE_MAX
 from assessments.formulation.engine.scoring import DOMINANT_STATES
 
 LANGUAGE_NAMES = {"en": _("English"), "pl": _("Polish")}
 DIRECTION_CHOICES = [("craving", _("Craving")), ("anxiety", _("Anxiety"))]
+
+
+# Integer items (days, counts) answer within these bounds at most.
+INTEGER_LIMIT = 100_000
+WEIGHT_ERRORS = {
+    "min_value": _("A weight cannot be below 0."),
+    "max_value": _("A weight is at most %(limit_value)s (the strongest cadi weight is 3.5)."),
+    "invalid": _("Give a number, e.g. 0.5 or 2."),
+}
+
+
+def _weight_field(label, **kwargs) -> forms.FloatField:
+    return forms.FloatField(
+        label=label, min_value=0, max_value=MAX_WEIGHT, error_messages=WEIGHT_ERRORS, **kwargs
+    )
 
 
 def _helper() -> FormHelper:
@@ -58,8 +73,12 @@ class ItemForm(TextsMixin, forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=[(t, t) for t in ITEM_TYPES])
     section = forms.ChoiceField(label=_("Section"))
     core = forms.BooleanField(label=_("Core item (counts for completeness)"), required=False)
-    minimum = forms.IntegerField(label=_("Minimum (integer items)"), required=False)
-    maximum = forms.IntegerField(label=_("Maximum (integer items)"), required=False)
+    minimum = forms.IntegerField(
+        label=_("Minimum (integer items)"), required=False, min_value=0, max_value=INTEGER_LIMIT
+    )
+    maximum = forms.IntegerField(
+        label=_("Maximum (integer items)"), required=False, min_value=0, max_value=INTEGER_LIMIT
+    )
     scale_craving = forms.CharField(
         label=_("Scale weights for craving, points 0-4"), required=False, help_text=_("e.g. 0, 0.5, 1, 2, 3")
     )
@@ -127,7 +146,18 @@ class ItemForm(TextsMixin, forms.Form):
             return None
         if len(values) != SCALE_MAX + 1:
             self.add_error(name, _("Give one weight for each point from 0 to 4."))
+        elif any(not 0 <= value <= MAX_WEIGHT for value in values):
+            self.add_error(name, _("Each weight is from 0 to %(limit)s.") % {"limit": MAX_WEIGHT})
+        elif any(after < before for before, after in zip(values, values[1:], strict=False)) or values[0]:
+            self.add_error(name, _("Start at 0 and never fall as the scale rises."))
         return values
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("minimum"), cleaned.get("maximum")
+        if low is not None and high is not None and high < low:
+            self.add_error("maximum", _("The maximum must not be below the minimum."))
+        return cleaned
 
     def item(self, *, existing: dict | None, options: list | None) -> dict:
         """The item as the definition stores it. Keys this form does not manage
@@ -155,8 +185,8 @@ class ItemForm(TextsMixin, forms.Form):
 
 class OptionForm(TextsMixin, forms.Form):
     code = forms.SlugField(label=_("Option code"), required=False)
-    craving = forms.FloatField(label=_("Craving weight"), required=False, min_value=0)
-    anxiety = forms.FloatField(label=_("Anxiety weight"), required=False, min_value=0)
+    craving = _weight_field(_("Craving weight"), required=False)
+    anxiety = _weight_field(_("Anxiety weight"), required=False)
     rationale = forms.CharField(label=_("Rationale of the weights"), required=False)
 
     def __init__(self, *args, languages=("en",), **kwargs):
@@ -209,7 +239,7 @@ class RuleForm(TextsMixin, forms.Form):
         ),
     )
     direction = forms.ChoiceField(label=_("Direction"), choices=[*DIRECTION_CHOICES, ("flag", _("Flag"))])
-    weight = forms.FloatField(label=_("Weight (craving or anxiety rules)"), required=False, min_value=0)
+    weight = _weight_field(_("Weight (craving or anxiety rules)"), required=False)
     flag = forms.ChoiceField(label=_("Flag raised (flag rules)"), required=False)
     rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -327,3 +357,14 @@ class DefinitionForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Definition file (JSON)"))
+
+
+class SignatureForm(forms.Form):
+    """The admin's password as the signature of a publish or a retire."""
+
+    password = forms.CharField(
+        label=_("Your password (your signature)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your password to sign; nothing was changed.")},
+    )

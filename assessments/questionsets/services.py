@@ -15,10 +15,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.accounts.services import SignatureError, signature_verify
 from assessments.core.audit import Action, audit_log
 from assessments.formulation.engine import DefinitionError, load_definition
 
-from .checking import definition_check
+from .checking import definition_check, markup_errors
 from .models import QuestionSet, QuestionSetVersion
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -39,6 +40,21 @@ class VersionError(Exception):
 
 class PublishRefused(VersionError):
     """Publishing refused because test cases fail (or there are none)."""
+
+
+class SignatureRefused(VersionError):
+    """The admin's password (the e-signature of a publish or retire) was not accepted."""
+
+
+def signature_check(*, user, password: str, purpose: str, version: QuestionSetVersion, request=None) -> None:
+    """The admin re-enters their password to sign a publish or a retire: the one shared
+    e-signature check (wrong passwords audited and counted toward a lockout). Called
+    before the signed change's transaction, so a refusal's audit entry is never rolled
+    back with it."""
+    try:
+        signature_verify(user=user, password=password, purpose=purpose, obj=version, request=request)
+    except SignatureError as exc:
+        raise SignatureRefused([exc.message]) from None
 
 
 def definition_read(path: Path = DEFAULT_DEFINITION_FILE) -> dict:
@@ -129,18 +145,27 @@ def version_definition_save(
     return version
 
 
-@transaction.atomic
-def version_publish(*, version: QuestionSetVersion, user, request=None) -> QuestionSetVersion:
-    """Offer a draft for new interviews, retiring the set's current published version.
+def version_publish(*, version: QuestionSetVersion, user, password: str, request=None) -> QuestionSetVersion:
+    """Offer a draft for new interviews, retiring the set's current published version,
+    signed with the admin's password.
 
-    Refused while the definition is invalid, while it has no test case, or while any
-    test case fails (PublishRefused lists the failing cases)."""
+    Refused while the definition is invalid, while it has no test case, while any
+    test case fails (PublishRefused lists the failing cases), or when the password is
+    wrong (SignatureRefused; audited)."""
+    signature_check(user=user, password=password, purpose="publish", version=version, request=request)
+    return _publish_signed(version=version, user=user, request=request)
+
+
+@transaction.atomic
+def _publish_signed(*, version: QuestionSetVersion, user, request) -> QuestionSetVersion:
     version = QuestionSetVersion.objects.select_for_update().select_related("question_set").get(pk=version.pk)
     if version.status != Status.DRAFT:
         raise VersionError([_("Only a draft can be published.")])
     compiled = definition_check(version.definition, slug=version.question_set.slug, number=version.number)
     if not compiled.definition.test_cases:
         raise PublishRefused([_("Add at least one test case before publishing.")])
+    if markup := markup_errors(version.definition):
+        raise PublishRefused(markup)
     failures = compiled.run_test_cases()
     if failures:
         raise PublishRefused(failures)
@@ -158,13 +183,27 @@ def version_publish(*, version: QuestionSetVersion, user, request=None) -> Quest
         status=Status.PUBLISHED, published_at=now, published_by=user
     )
     version.refresh_from_db()
-    _audit(request, user, version, Action.UPDATE, change="published", retired=[str(p.uuid) for p in previous])
+    _audit(
+        request,
+        user,
+        version,
+        Action.UPDATE,
+        change="published",
+        signed=True,
+        retired=[str(p.uuid) for p in previous],
+    )
     return version
 
 
+def version_retire(*, version: QuestionSetVersion, user, password: str, request=None) -> QuestionSetVersion:
+    """Hide a published version from new interviews, signed with the admin's password;
+    past interviews keep it."""
+    signature_check(user=user, password=password, purpose="retire", version=version, request=request)
+    return _retire_signed(version=version, user=user, request=request)
+
+
 @transaction.atomic
-def version_retire(*, version: QuestionSetVersion, user, request=None) -> QuestionSetVersion:
-    """Hide a published version from new interviews; past interviews keep it."""
+def _retire_signed(*, version: QuestionSetVersion, user, request) -> QuestionSetVersion:
     from django.conf import settings
 
     version = QuestionSetVersion.objects.select_for_update().select_related("question_set").get(pk=version.pk)
@@ -177,7 +216,7 @@ def version_retire(*, version: QuestionSetVersion, user, request=None) -> Questi
         )
     QuestionSetVersion.objects.filter(pk=version.pk).update(status=Status.RETIRED, retired_at=timezone.now())
     version.refresh_from_db()
-    _audit(request, user, version, Action.UPDATE, change="retired")
+    _audit(request, user, version, Action.UPDATE, change="retired", signed=True)
     return version
 
 

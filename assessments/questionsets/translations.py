@@ -37,7 +37,7 @@ def missing_translations(definition: dict) -> list[dict]:
     """[{path, language, problem}] where problem is "missing" or "same_as_english"."""
     found = []
     for path, text in _walk(definition, ()):
-        where = " › ".join(part for part in path if part not in ("sections", "items", "options", "rules"))
+        where = _where(path)
         for language in KNOWN_LANGUAGES:
             if language == "en":
                 continue
@@ -47,3 +47,33 @@ def missing_translations(definition: dict) -> list[dict]:
             elif value.strip() == str(text.get("en", "")).strip() and len(value.strip()) > 3:
                 found.append({"path": where, "language": language, "problem": "same_as_english"})
     return found
+
+
+def _where(path: tuple) -> str:
+    return " › ".join(part for part in path if part not in ("sections", "items", "options", "rules"))
+
+
+def text_paths(definition: dict) -> dict[str, dict]:
+    """Every multilingual text of a definition by its readable path ("context › med_status
+    › text"), test cases left out."""
+    return {_where(path): text for path, text in _walk(definition, ())}
+
+
+def text_changes(old: dict, new: dict) -> list[dict]:
+    """[{where, language, before, after}] for every text that differs in some language
+    (added and removed texts included, with the missing side None)."""
+    before, after = text_paths(old), text_paths(new)
+    rows = []
+    for where in [*after, *(w for w in before if w not in after)]:
+        old_text, new_text = before.get(where) or {}, after.get(where) or {}
+        for language in KNOWN_LANGUAGES:
+            if old_text.get(language) != new_text.get(language):
+                rows.append(
+                    {
+                        "where": where,
+                        "language": language,
+                        "before": old_text.get(language),
+                        "after": new_text.get(language),
+                    }
+                )
+    return rows

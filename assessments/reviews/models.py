@@ -102,6 +102,12 @@ class Review(TimeStampedModel):
         return [(code, labels.get(code, code)) for code in self.flags]
 
     @property
+    def flag_badges(self) -> list[dict]:
+        from .presentation import flag_badges
+
+        return flag_badges(self.flags)
+
+    @property
     def dominant_label(self) -> str:
         return dict(Dominant.choices).get(self.dominant, self.dominant)
 

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
+from tests.engine.engine_support import load_vignette
 from tests.factories import bulk_copies, draft_interview, finalized_interview, patient_for
 
 JSON_COLUMNS = (
@@ -19,7 +20,8 @@ JSON_COLUMNS = (
 
 def test_the_patient_page_loads_no_json_documents(login, clinician, cadi):
     patient = patient_for(clinician)
-    answers = {"automaticity": 3, "clinician_impression": "unclear"}
+    # A clear picture: an insufficient one is not plotted as a share (clinical spec 6.2).
+    answers = {**load_vignette("P1-clear-craving")["answers"], "clinician_impression": "mainly_craving"}
     _, formulation = finalized_interview(patient, clinician, answers, PASSWORD)
     bulk_copies(formulation, 5)
     draft_interview(patient, clinician)
@@ -36,4 +38,5 @@ def test_the_patient_page_loads_no_json_documents(login, clinician, cadi):
     timeline = response.context["timeline"]
     assert len(timeline) == 6
     share = formulation.result["craving_share"]
+    assert formulation.dominant != "insufficient"
     assert {(p["craving_share"], p["anxiety_share"]) for p in timeline} == {(share, 100 - share)}

@@ -12,6 +12,7 @@ from assessments.interviews.models import Interview
 from assessments.questionsets import services
 from assessments.questionsets.models import QuestionSetVersion
 from assessments.questionsets.selectors import version_resolve
+from tests.conftest import PASSWORD
 from tests.questionsets.conftest import new_item, with_item
 
 Status = QuestionSetVersion.Status
@@ -93,7 +94,7 @@ def test_it_refuses_an_invalid_edit_naming_the_problem_and_stores_nothing(draft,
 
 
 def test_it_publishes_a_passing_draft_and_retires_the_previous_version(cadi, draft, qs_admin):
-    services.version_publish(version=draft, user=qs_admin)
+    services.version_publish(version=draft, user=qs_admin, password=PASSWORD)
     cadi.refresh_from_db()
     draft.refresh_from_db()
     assert cadi.status == Status.RETIRED and cadi.retired_at is not None
@@ -109,7 +110,7 @@ def test_it_refuses_to_publish_while_a_test_case_fails_listing_it(cadi, draft, q
         version=draft, definition=_failing(draft.definition), user=qs_admin, change={}
     )
     with pytest.raises(services.PublishRefused) as refused:
-        services.version_publish(version=draft, user=qs_admin)
+        services.version_publish(version=draft, user=qs_admin, password=PASSWORD)
     assert refused.value.errors == ["P1-clear-craving: dominant craving, expected ['anxiety']"]
     draft.refresh_from_db()
     cadi.refresh_from_db()
@@ -121,7 +122,7 @@ def test_it_refuses_to_publish_without_test_cases(draft, qs_admin):
         version=draft, definition={**draft.definition, "test_cases": []}, user=qs_admin, change={}
     )
     with pytest.raises(services.PublishRefused, match="at least one test case"):
-        services.version_publish(version=draft, user=qs_admin)
+        services.version_publish(version=draft, user=qs_admin, password=PASSWORD)
 
 
 def test_it_refuses_to_publish_an_invalid_definition_that_reached_the_table(draft, qs_admin):
@@ -130,7 +131,7 @@ def test_it_refuses_to_publish_an_invalid_definition_that_reached_the_table(draf
     broken["rules"][0]["when"] = "nonsense ==="
     QuestionSetVersion.objects.filter(pk=draft.pk).update(definition=broken)
     with pytest.raises(DefinitionError, match="cue_dosing_link"):
-        services.version_publish(version=draft, user=qs_admin)
+        services.version_publish(version=draft, user=qs_admin, password=PASSWORD)
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
 
@@ -139,7 +140,7 @@ def test_it_refuses_any_service_change_of_a_published_version(cadi, qs_admin):
     with pytest.raises(services.VersionError):
         services.version_definition_save(version=cadi, definition=cadi.definition, user=qs_admin, change={})
     with pytest.raises(services.VersionError):
-        services.version_publish(version=cadi, user=qs_admin)
+        services.version_publish(version=cadi, user=qs_admin, password=PASSWORD)
     with pytest.raises(services.VersionError):
         services.version_delete(version=cadi, user=qs_admin)
 
@@ -165,7 +166,7 @@ def test_it_has_the_database_refuse_changing_a_published_version(cadi, change):
 
 
 def test_it_has_the_database_refuse_changing_a_retired_version(cadi, draft, qs_admin):
-    services.version_publish(version=draft, user=qs_admin)
+    services.version_publish(version=draft, user=qs_admin, password=PASSWORD)
     with pytest.raises(IntegrityError), transaction.atomic():
         QuestionSetVersion.objects.filter(pk=cadi.pk).update(definition={})
 
@@ -190,7 +191,7 @@ def test_it_keeps_interviews_on_their_version_after_a_new_one_is_published(
     services.version_definition_save(
         version=draft, definition=with_item(draft.definition, new_item()), user=qs_admin, change={}
     )
-    services.version_publish(version=draft, user=qs_admin)
+    services.version_publish(version=draft, user=qs_admin, password=PASSWORD)
     from tests.factories import draft_interview, patient_for
 
     after = draft_interview(patient_for(clinician), clinician)
@@ -202,7 +203,7 @@ def test_it_keeps_interviews_on_their_version_after_a_new_one_is_published(
 
 def test_it_refuses_to_retire_the_default_set_without_a_successor(cadi, qs_admin):
     with pytest.raises(services.VersionError):
-        services.version_retire(version=cadi, user=qs_admin)
+        services.version_retire(version=cadi, user=qs_admin, password=PASSWORD)
 
 
 def test_it_offers_the_django_admin_read_only(cadi, django_user_model, client):

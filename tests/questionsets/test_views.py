@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.questionsets.models import QuestionSetVersion
+from tests.conftest import PASSWORD
 from tests.questionsets.conftest import new_item, with_item
 
 # (url name, needs a version argument, method)
@@ -22,8 +23,9 @@ PAGES = [
     ("questionset-rule-new", True, "get"),
     ("questionset-case-new", True, "get"),
     ("questionset-clone", True, "post"),
-    ("questionset-publish", True, "post"),
-    ("questionset-retire", True, "post"),
+    # GET shows the confirmation page; the POST is signed with the password.
+    ("questionset-publish", True, "get"),
+    ("questionset-retire", True, "get"),
     ("questionset-delete", True, "post"),
     ("questionset-whatif-start", True, "post"),
 ]
@@ -237,13 +239,19 @@ def test_it_adds_a_test_case_and_blocks_publishing_while_it_fails(cadi, draft, q
     assert client.post(reverse("questionset-case-new", args=[draft.uuid]), case).status_code == 302
     dry_run = client.get(reverse("questionset-dry-run", args=[draft.uuid])).content.decode()
     assert "T1-wrong" in dry_run and "9 test cases, 1 failing" in dry_run
-    refused = client.post(reverse("questionset-publish", args=[draft.uuid]))
+    publish = reverse("questionset-publish", args=[draft.uuid])
+    unsigned = client.post(publish)
+    assert unsigned.status_code == 400 and "Enter your password to sign" in unsigned.content.decode()
+    refused = client.post(publish, {"password": PASSWORD})
     assert refused.status_code == 400 and "T1-wrong: dominant" in refused.content.decode()
     draft.refresh_from_db()
     assert draft.status == "draft"
     fixed = {**case, "dominant": ["craving", "mixed", "insufficient"]}
     assert client.post(reverse("questionset-case", args=[draft.uuid, "T1-wrong"]), fixed).status_code == 302
-    assert client.post(reverse("questionset-publish", args=[draft.uuid])).status_code == 302
+    assert client.post(publish, {"password": "wrong"}).status_code == 400
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    assert client.post(publish, {"password": PASSWORD}).status_code == 302
     draft.refresh_from_db()
     cadi.refresh_from_db()
     assert (draft.status, cadi.status) == ("published", "retired")

@@ -18,6 +18,11 @@ KNOWN_FLAGS = (
     "sedative_substitution",
 )
 FOCUS_KEYS = ("craving", "anxiety", "mixed", "insufficient")
+# Bounds of every weight (options, scale points, breadth bands, compound rules): cadi's
+# strongest piece of evidence weighs 3.5; 20 leaves room for a deliberately decisive rule
+# (what-if experiments use one) while a typo like 999, which would drown every other
+# rule, is refused at the field where it was typed.
+MAX_WEIGHT = 20
 SCALE_MAX = 4  # every scale is 0-4 (not at all ... extremely or almost always)
 NONE_OPTION = "none"  # in a multi item, excludes every other option and counts as no breadth
 
