@@ -74,8 +74,8 @@ def _decide(review: Review, *, user, status: str, impression: str, comment: str,
     if not updated:
         raise ReviewError({"__all__": _("This review has already been decided.")})
     review.refresh_from_db()
-    notifications_clear_for_decision(review=review, user=user)
     summary.refresh_for(review)
+    notifications_clear_for_decision(review=review, user=user)
     action = ReviewEvent.Action.ENDORSED if status == Review.Status.ENDORSED else ReviewEvent.Action.RETURNED
     ReviewEvent.objects.create(review=review, action=action, actor=user, comment=comment)
     audit_log(
