@@ -41,6 +41,8 @@ class Formulation(models.Model):
     # Copied out of `result` so that queues and statistics can filter in the database.
     dominant = models.CharField(max_length=16, choices=Dominant.choices)
     craving_share = models.PositiveSmallIntegerField(null=True)
+    # Any urgent flag (safety_urgent or, since cadi@2, medical_urgent): it puts the
+    # review first in the queue and asks a supervisor to acknowledge it by name.
     safety_urgent = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

@@ -5,6 +5,7 @@ from assessments.questionsets.models import QuestionSetVersion
 from assessments.questionsets.selectors import QuestionSetNotFound, version_resolve
 
 from .engine import AnswerError
+from .engine.records import URGENT_FLAGS
 from .models import Formulation
 
 
@@ -33,7 +34,7 @@ def formulation_create(
         result=result,
         dominant=result["dominant"],
         craving_share=result["craving_share"],
-        safety_urgent="safety_urgent" in result["flags"],
+        safety_urgent=any(flag in result["flags"] for flag in URGENT_FLAGS),
         created_by=user,
     )
 

@@ -41,7 +41,10 @@ def session_start(*, patient: Patient, user, date: datetime.date) -> Interview:
     require_changeable(patient, user)
     version = version_resolve(None)
     session = ClinicalSession.objects.create(patient=patient, clinician=user, date=date)
-    answers = medication_prefill(entries=list(patient.medication_entries.all()), today=date)
+    prefill = medication_prefill(entries=list(patient.medication_entries.all()), today=date)
+    # Only what this version asks (a version without drug_half_life gets no value for it).
+    items = compiled_for(version).definition.items
+    answers = {code: value for code, value in prefill.items() if code in items}
     interview = Interview.objects.create(session=session, question_set_version=version, answers=answers)
     audit.record(Action.CREATE, session, patient=patient)
     audit.record(Action.CREATE, interview, patient=patient)

@@ -31,7 +31,7 @@ def medication_add(request, patient_uuid):
     patient = own_patient_or_403(request, patient_uuid)
     form = MedicationForm(request.POST)
     if form.is_valid():
-        patient_services.medication_add(patient=patient, user=request.user, **form.cleaned_data)
+        patient_services.medication_add(patient=patient, user=request.user, **form.entry_data())
         messages.success(request, _("Medication entry added."))
         return redirect("patient-detail", patient_uuid=patient.uuid)
     context = chart_context(request, patient, medication_form=form)

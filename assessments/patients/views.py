@@ -48,9 +48,11 @@ def medication_correct(request, patient_uuid, entry_uuid):
     initial = {f: getattr(entry, f) for f in ("drug", "kind", "daily_dose_mg", "date")}
     form = MedicationCorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.entry_data()
         try:
-            services.medication_correct(entry=entry, user=request.user, reason=data.pop("reason"), **data)
+            services.medication_correct(
+                entry=entry, user=request.user, reason=form.cleaned_data["reason"], **data
+            )
         except services.CorrectionError:
             messages.error(request, _("This entry was already corrected; correct the correction instead."))
         else:

@@ -161,7 +161,11 @@ def version_publish(request, version_uuid):
         except (services.VersionError, DefinitionError) as exc:
             context = _publish_context(version)
             errors = exc.errors
-            if isinstance(exc, services.PublishRefused) and context.get("failing"):
+            failing_ids = {f"{case['id']}: " for case in context.get("failing", [])}
+            refused_for_cases = failing_ids and all(
+                any(error.startswith(prefix) for prefix in failing_ids) for error in exc.errors
+            )
+            if isinstance(exc, services.PublishRefused) and refused_for_cases:
                 # The same failures the engine found, said in labels rather than codes.
                 errors = [
                     f"{case['id']}: {failure}" for case in context["failing"] for failure in case["failures"]
@@ -348,6 +352,14 @@ def whatif_start(request, version_uuid):
     return redirect("questionset-whatif", run_uuid=run.uuid)
 
 
+def _audit_whatif_read(request, run: WhatIfRun) -> None:
+    """The report lists record numbers (patient data): reading it is audited, naming each
+    patient listed. Runs stored before patients were kept in the rows audit what they can."""
+    patients = [row["patient"] for row in [*run.changes, *run.refusals] if row.get("patient")]
+    if patients:
+        audit.record_listing("whatif", patients)
+
+
 def _run(run_uuid) -> WhatIfRun:
     return get_object_or_404(WhatIfRun.objects.select_related("version__question_set"), uuid=run_uuid)
 
@@ -356,6 +368,7 @@ def _run(run_uuid) -> WhatIfRun:
 @admin_only
 def whatif_detail(request, run_uuid):
     run = _run(run_uuid)
+    _audit_whatif_read(request, run)
     return render(request, "questionsets/whatif.html", {"run": run, "version": run.version})
 
 
@@ -364,4 +377,5 @@ def whatif_detail(request, run_uuid):
 def whatif_progress(request, run_uuid):
     """The polled partial: it carries its own polling trigger until the run ends."""
     run = _run(run_uuid)
+    _audit_whatif_read(request, run)
     return render(request, "questionsets/_whatif_progress.html", {"run": run, "version": run.version})

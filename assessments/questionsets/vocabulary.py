@@ -25,7 +25,7 @@ FLAG_LABELS = {
     "sedative_substitution": _("Sedative substitution"),
     "medical_urgent": _("Medical: urgent"),
     "overdose_risk": _("Overdose risk"),
-    "mood_review": _("Mood: review"),
+    "mood_review": _("Mood review"),
     "possible_protracted_withdrawal": _("Possible protracted withdrawal"),
 }
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from assessments.accounts.models import Supervision
 from assessments.accounts.permissions import role_required
 from assessments.accounts.roles import Role, has_role
+from assessments.core import audit
 from assessments.core.models import AuditEntry
 from assessments.patients.models import Patient
 
@@ -62,6 +63,9 @@ def audit_log_view(request):
         Patient.objects.visible_to(request.user).filter(uuid__in=shown).values_list("uuid", "record_number")
     )
     rows = [{"entry": e, "record_number": numbers.get(e.patient_uuid, "")} for e in page]
+    if numbers:
+        # Record numbers are patient data: showing them is a read, audited per patient.
+        audit.record_listing("audit", sorted(numbers, key=str))
     users = get_user_model().objects.filter(pk__in=entries.values("user")).order_by("username")
     return render(
         request,

@@ -76,8 +76,8 @@ def _decide(review: Review, *, user, status: str, impression: str, comment: str)
     if not updated:
         raise ReviewError({"__all__": _("This review has already been decided.")})
     review.refresh_from_db()
-    notifications_clear_for_decision(review=review, user=user)
     summary.refresh_for(review)
+    notifications_clear_for_decision(review=review, user=user)
     action = ReviewEvent.Action.ENDORSED if status == Review.Status.ENDORSED else ReviewEvent.Action.RETURNED
     ReviewEvent.objects.create(review=review, action=action, actor=user, comment=comment)
     audit.record(Action.UPDATE, review, patient=review.interview.session.patient, data={"review": status})
@@ -141,11 +141,16 @@ def safety_acknowledge(*, review: Review, user) -> Review:
     )
     if updated:
         Notification.objects.filter(
-            review=review, kind=Notification.Kind.SAFETY_URGENT, read_at__isnull=True
+            review=review,
+            kind__in=[Notification.Kind.SAFETY_URGENT, Notification.Kind.MEDICAL_URGENT],
+            read_at__isnull=True,
         ).update(read_at=timezone.now())
         ReviewEvent.objects.create(review=review, action=ReviewEvent.Action.ACKNOWLEDGED, actor=user)
         audit.record(
-            Action.UPDATE, review, patient=review.interview.session.patient, data={"safety": "acknowledged"}
+            Action.UPDATE,
+            review,
+            patient=review.interview.session.patient,
+            data={"safety": "acknowledged", "flags": review.urgent_flags},
         )
     review.refresh_from_db()
     return review

@@ -6,8 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
-from tests.engine.engine_support import load_vignette
-from tests.factories import bulk_copies, draft_interview, finalized_interview, patient_for
+from tests.factories import bulk_copies, draft_interview, finalized_interview, patient_for, vignette
 
 JSON_COLUMNS = (
     '"questionsets_questionsetversion"."definition"',
@@ -21,7 +20,7 @@ JSON_COLUMNS = (
 def test_the_patient_page_loads_no_json_documents(login, clinician, cadi):
     patient = patient_for(clinician)
     # A clear picture: an insufficient one is not plotted as a share (clinical spec 6.2).
-    answers = {**load_vignette("P1-clear-craving")["answers"], "clinician_impression": "mainly_craving"}
+    answers = {**vignette("P1-clear-craving")["answers"], "clinician_impression": "mainly_craving"}
     _, formulation = finalized_interview(patient, clinician, answers, PASSWORD)
     bulk_copies(formulation, 5)
     draft_interview(patient, clinician)
@@ -31,7 +30,7 @@ def test_the_patient_page_loads_no_json_documents(login, clinician, cadi):
     assert response.status_code == 200
     body = response.content.decode()
     assert body.count('href="/formulations/') == 6
-    assert "cadi@1" in body
+    assert f"{cadi.question_set.slug}@{cadi.number}" in body
     loaded = [column for q in captured for column in JSON_COLUMNS if column in q["sql"]]
     assert loaded == []
     # The timeline still plots every finalized interview with its shares.
