@@ -78,12 +78,22 @@ def signature_verify(*, user, password: str, purpose: str, obj=None, patient=Non
     failures = user.audit_entries.filter(action=Action.DENIED, at__gte=since, data__reason="signature")
     if failures.count() >= settings.AXES_FAILURE_LIMIT:
         audit.record(
-            Action.DENIED, obj, patient=patient, data={"reason": "signature_lockout", "purpose": purpose}
+            Action.DENIED,
+            obj,
+            patient=patient,
+            data={"reason": "signature_lockout", "purpose": purpose},
+            user=user,
         )
         raise SignatureError(
             _("Too many wrong passwords: signing is locked for now. Nothing was signed; try again later.")
         )
     if password and user.check_password(password):
         return
-    audit.record(Action.DENIED, obj, patient=patient, data={"reason": "signature", "purpose": purpose})
+    audit.record(
+        Action.DENIED,
+        obj,
+        patient=patient,
+        data={"reason": "signature", "purpose": purpose},
+        user=user,
+    )
     raise SignatureError(_("The password is not correct; nothing was signed."))

@@ -87,6 +87,7 @@ def record(
     *,
     patient: models.Model | None = None,
     data: dict | None = None,
+    user=None,
 ) -> AuditEntry:
     """Write one audit entry about `obj` (the record acted on) for the current context.
 
@@ -98,7 +99,9 @@ def record(
     context = current()
     return AuditEntry.objects.create(
         action=action,
-        user=context.actor,
+        # `user` only for an entry about an account rather than an action: a signature
+        # attempt names the signer, whoever is signed in (lockouts count per signer).
+        user=user if user is not None else context.actor,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_uuid=getattr(obj, "uuid", None),
         patient_uuid=getattr(patient, "uuid", None),

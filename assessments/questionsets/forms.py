@@ -174,7 +174,7 @@ class ItemForm(TextsMixin, forms.Form):
         return values
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         low, high = cleaned.get("minimum"), cleaned.get("maximum")
         if low is not None and high is not None and high < low:
             self.add_error("maximum", _("The maximum must not be below the minimum."))

@@ -232,4 +232,5 @@ class ReviewDayStats(models.Model):
         indexes = [models.Index(fields=["patient_primary_clinician", "day"], name="reviews_daystats_idx")]
 
     def __str__(self):
-        return f"{self.clinician_id} {self.day}: {self.total}"
+        # The count columns are generated (summary_count_columns), unknown to the type checker.
+        return f"{self.clinician_id} {self.day}: {getattr(self, 'total', 0)}"

@@ -1,3 +1,4 @@
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -202,7 +203,8 @@ def _agreement_chart(over_time: list) -> dict:
 @require_GET
 @role_required(Role.CLINICIAN, Role.SUPERVISOR)
 def notification_list(request):
-    notifications = selectors.notifications_for(request.user)
+    # Annotated rows (record number, patient uuid): typed loosely on purpose.
+    notifications: Any = selectors.notifications_for(request.user)
     # Record numbers are patient data: the page's showing them is audited like a list.
     audit.record_listing("notifications", sorted({n.patient_uuid for n in notifications if n.record_number}))
     return render(request, "reviews/notifications.html", {"notifications": notifications})

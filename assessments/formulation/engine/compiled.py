@@ -78,9 +78,9 @@ def _compile_rules(definition: Definition) -> dict:
     # may only be raised by rules that read answers, never the mix itself.
     discounting = {item.discount[0] for item in items.values() if item.discount}
     for rule in definition.rules:
-        expression = compiled.get(rule.id)
-        if rule.flag in discounting and expression is not None:
-            for symbol in expression.symbols:
+        known = compiled.get(rule.id)
+        if rule.flag in discounting and known is not None:
+            for symbol in known.symbols:
                 if symbol in _DERIVED:
                     errors.append(
                         f"rule {rule.id}: raises {rule.flag}, which discounts evidence, "

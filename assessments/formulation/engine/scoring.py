@@ -7,6 +7,8 @@ in a fixed key order from the definition's order, never from the order of the
 answers, so the same answers always give byte-identical JSON.
 """
 
+from typing import Any
+
 from .records import FOCUS_SLOT, NONE_OPTION, SCALE_MAX
 from .visibility import drop_hidden
 
@@ -107,6 +109,7 @@ class Scorer:
 
     def _item_table(self, item):
         code = item.code
+        table: Any  # options and ratings key a dict; a multi item gives (per option, by count)
         if item.type == SINGLE:
             table = {option.code: self._option_templates(code, option) for option in item.options}
             table = {key: value for key, value in table.items() if value}
@@ -123,7 +126,7 @@ class Scorer:
             table = {key: value for key, value in table.items() if value}
         elif item.type == MULTI:
             per_option = {option.code: self._option_templates(code, option) for option in item.options}
-            by_count = [()] * (len(item.options) + 1)
+            by_count: list[tuple] = [()] * (len(item.options) + 1)
             for band in item.breadth:
                 for count in range(band.min, (band.max or len(item.options)) + 1):
                     by_count[count] += (self._template(band.id, band.label, band.direction, band.weight),)
@@ -173,17 +176,19 @@ class Scorer:
 
     def _compound(self, rule, expression) -> tuple:
         window_items = {w.code: w.item for w in self.definition_windows}
-        items = []
+        read: list[str] = []
         for symbol in expression.symbols:  # a window is evidence of the item choosing it
             symbol = window_items.get(symbol, symbol)
-            if symbol in self.items and symbol not in items:
-                items.append(symbol)
-        items = tuple(items)
+            if symbol in self.items and symbol not in read:
+                read.append(symbol)
+        items = tuple(read)
         if rule.direction == "flag":
             return (expression.evaluate, items, (rule.id, rule.label, "flag", 0, 0.0), rule.flag)
         # A compound rule counts for the core sections only when every item it reads is core.
         sections = {self.core_section_of.get(code) for code in items}
-        core = None if None in sections or not sections else tuple(sorted(sections))
+        core = (
+            None if None in sections or not sections else tuple(sorted(s for s in sections if s is not None))
+        )
         return (
             expression.evaluate,
             items,
@@ -204,7 +209,7 @@ class Scorer:
             flag_rules = self.flag_rules
             early = {index: flag_rules[index][0](context) for index in self.early}
         discounting = {self.flag_rules[index][3] for index, raised in early.items() if raised}
-        fired = []
+        fired: list[dict] = []
         append = fired.append  # hot loop: local names, no helper calls per rule
         craving = anxiety = 0.0
         # Evidence from the core sections alone, and which of them carry any (6.2).
@@ -312,9 +317,9 @@ class Scorer:
             thin = craving_score < MIN_SCORE and anxiety_score < MIN_SCORE
         if sections < self.min_core_sections or thin:
             dominant = "insufficient"
-        elif craving_share >= CRAVING_AT_LEAST:
+        elif craving_share is not None and craving_share >= CRAVING_AT_LEAST:
             dominant = "craving"
-        elif craving_share <= ANXIETY_AT_MOST:
+        elif craving_share is not None and craving_share <= ANXIETY_AT_MOST:
             dominant = "anxiety"
         else:
             dominant = "mixed"
