@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "assessments.core.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -159,6 +160,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "mark-overdue-reviews": {"task": "reviews.mark_overdue", "schedule": 3600.0},
     "purge-report-files": {"task": "reports.purge_expired", "schedule": 3600.0},
+    "rebuild-review-summary": {"task": "reviews.rebuild_summary", "schedule": 3600.0},
 }
 # A report job claimed this long ago without finishing is presumed dead (its worker
 # was lost) and may be taken over; keep it above the report tasks' time limits.
@@ -255,6 +257,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "assessments.core.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["assessments.core.api.JSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Zeus Assess API",

@@ -11,6 +11,7 @@ import re
 from django.utils.translation import gettext as _
 
 from assessments.formulation.engine import CompiledQuestionSet, DefinitionError, load_definition
+from assessments.formulation.engine.answers import storable_text
 from assessments.formulation.engine.records import CODE, KNOWN_FLAGS
 from assessments.formulation.engine.scoring import DOMINANT_STATES
 
@@ -37,7 +38,11 @@ def definition_check(
     formulations name the wrong one)."""
     if not isinstance(definition, dict):
         raise DefinitionError(["definition: the top level must be a JSON object"])
-    errors = _identity_errors(definition, slug, number) + _test_case_errors(definition.get("test_cases", []))
+    errors = (
+        _identity_errors(definition, slug, number)
+        + _test_case_errors(definition.get("test_cases", []))
+        + _unstorable_text_errors(definition)
+    )
     try:
         compiled = load_definition(definition)
     except DefinitionError as exc:
@@ -68,6 +73,28 @@ def _listed(expect: dict, key: str) -> list:
     return value if isinstance(value, list) else []
 
 
+def _unstorable_text_errors(definition) -> list[str]:
+    """NUL and lone surrogates (from JSON escapes) cannot be stored or encoded; found
+    anywhere in the document (keys included), they are named by their path."""
+    errors = []
+
+    def walk(node, path):
+        if isinstance(node, str):
+            if not storable_text(node):
+                where = path or "definition"
+                errors.append(f"{where}: must not contain NUL or unpaired surrogate characters")
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                walk(key, f"{path} (a key)" if path else "a key")
+                walk(value, f"{path}.{key}" if path else str(key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{path}[{index}]")
+
+    walk(definition, "")
+    return errors
+
+
 def _identity_errors(definition: dict, slug, number) -> list[str]:
     errors = []
     if slug is not None and definition.get("slug") != slug:
@@ -91,6 +118,8 @@ def _test_case_errors(cases) -> list[str]:
         if case_id in seen:
             errors.append(f"{where}: duplicate test case id")
         seen.add(case_id)
+        if "story" in case and not isinstance(case["story"], str):
+            errors.append(f"{where}.story: must be text")
         for key in sorted(set(case) - CASE_KEYS, key=str):
             errors.append(f"{where}: unknown key {key!r}")
         if isinstance(case.get("expect"), dict):

@@ -5,10 +5,12 @@ import json
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from assessments.formulation.engine.records import ITEM_TYPES, KNOWN_FLAGS, MAX_WEIGHT, SCALE_MAX
 from assessments.formulation.engine.scoring import DOMINANT_STATES
+from assessments.formulation.presentation import dominant_label, flag_label
 
 LANGUAGE_NAMES = {"en": _("English"), "pl": _("Polish")}
 DIRECTION_CHOICES = [("craving", _("Craving")), ("anxiety", _("Anxiety"))]
@@ -73,6 +75,9 @@ class ItemForm(TextsMixin, forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=[(t, t) for t in ITEM_TYPES])
     section = forms.ChoiceField(label=_("Section"))
     core = forms.BooleanField(label=_("Core item (counts for completeness)"), required=False)
+    required = forms.BooleanField(
+        label=_("Required (must be answered before an interview can be finalized)"), required=False
+    )
     minimum = forms.IntegerField(
         label=_("Minimum (integer items)"), required=False, min_value=0, max_value=INTEGER_LIMIT
     )
@@ -119,6 +124,7 @@ class ItemForm(TextsMixin, forms.Form):
             "type": item.get("type"),
             "section": section_code,
             "core": item.get("core", False),
+            "required": item.get("required", False),
             "minimum": item.get("min"),
             "maximum": item.get("max"),
             "rationale": item.get("rationale") if item.get("weights") else "",
@@ -165,7 +171,11 @@ class ItemForm(TextsMixin, forms.Form):
         data = self.cleaned_data
         item = {k: v for k, v in (existing or {}).items() if k in ("breadth", "anchors", "max_length")}
         item.update(code=data["code"], type=data["type"], text=self.texts("text", self.languages))
-        for key, value in (("help", self.texts("help", self.languages)), ("core", data["core"] or None)):
+        for key, value in (
+            ("help", self.texts("help", self.languages)),
+            ("core", data["core"] or None),
+            ("required", data["required"] or None),
+        ):
             if value:
                 item[key] = value
         if options:
@@ -275,24 +285,32 @@ class TestCaseForm(forms.Form):
         help_text=_("Letters, digits, - and _."),
     )
     story = forms.CharField(label=_("Story"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    answers_source = forms.ChoiceField(
+        label=_("Take the answers from"),
+        choices=[("widgets", _("the interview questions below")), ("json", _("the raw JSON below"))],
+        initial="widgets",
+        widget=forms.RadioSelect,
+        required=False,
+    )
     answers = forms.CharField(
-        label=_("Answers (JSON object: item code → answer)"),
+        label=_("Answers as raw JSON (item code → answer)"),
         widget=forms.Textarea(attrs={"rows": 12, "class": "font-monospace"}),
+        required=False,
     )
     dominant = forms.MultipleChoiceField(
         label=_("Expected dominant mechanism (any of)"),
-        choices=[(d, d) for d in DOMINANT_STATES],
+        choices=[(d, lazy(dominant_label, str)(d)) for d in DOMINANT_STATES],
         widget=forms.CheckboxSelectMultiple,
     )
     flags_include = forms.MultipleChoiceField(
         label=_("Flags that must be raised"),
-        choices=[(f, f) for f in KNOWN_FLAGS],
+        choices=[(f, lazy(flag_label, str)(f)) for f in KNOWN_FLAGS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     flags_exclude = forms.MultipleChoiceField(
         label=_("Flags that must not be raised"),
-        choices=[(f, f) for f in KNOWN_FLAGS],
+        choices=[(f, lazy(flag_label, str)(f)) for f in KNOWN_FLAGS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -313,17 +331,28 @@ class TestCaseForm(forms.Form):
             "flags_exclude": expect.get("flags_exclude", []),
         }
 
+    def source(self) -> str:
+        """Where the answers come from; a post that names no source but brings JSON
+        (a script, an older page) means the JSON."""
+        chosen = self.data.get(self.add_prefix("answers_source"))
+        if chosen in ("widgets", "json"):
+            return chosen
+        return "json" if (self.data.get(self.add_prefix("answers")) or "").strip() else "widgets"
+
     def clean_answers(self):
+        if self.source() != "json":
+            return None  # taken from the interview widgets by the view
         try:
-            answers = json.loads(self.cleaned_data["answers"])
+            answers = json.loads(self.cleaned_data["answers"] or "")
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(_("Not valid JSON: %(problem)s") % {"problem": exc.msg}) from None
         if not isinstance(answers, dict):
             raise forms.ValidationError(_("Give a JSON object mapping item codes to answers."))
         return answers
 
-    def case(self) -> dict:
-        data = self.cleaned_data
+    def case(self, *, answers: dict | None = None) -> dict:
+        """The test case; `answers` (from the interview widgets) replaces the raw JSON."""
+        data = {**self.cleaned_data, **({"answers": answers} if answers is not None else {})}
         expect = {"dominant": data["dominant"]}
         for key in ("flags_include", "flags_exclude"):
             if data[key]:
@@ -361,6 +390,11 @@ class ImportForm(forms.Form):
 
 class SignatureForm(forms.Form):
     """The admin's password as the signature of a publish or a retire."""
+
+    texts_confirmed = forms.BooleanField(
+        label=_("I have read the texts that still need review and publish them as they are"),
+        required=False,
+    )
 
     password = forms.CharField(
         label=_("Your password (your signature)"),

@@ -21,6 +21,7 @@ from assessments.formulation.engine import DefinitionError, load_definition
 
 from .checking import definition_check, markup_errors
 from .models import QuestionSet, QuestionSetVersion
+from .translations import needs_review, review_marks_after_edit, with_review_marks
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Every shipped version of the default question set, oldest first; the last is the
@@ -43,6 +44,10 @@ class VersionError(Exception):
 
 class PublishRefused(VersionError):
     """Publishing refused because test cases fail (or there are none)."""
+
+
+class TextsUnreviewed(VersionError):
+    """Publishing asked without confirming the texts still marked "needs review"."""
 
 
 class SignatureRefused(VersionError):
@@ -139,7 +144,9 @@ def version_clone(*, version: QuestionSetVersion, user, request=None) -> Questio
     """A new draft with the same definition, numbered after the newest version."""
     question_set = QuestionSet.objects.select_for_update().get(pk=version.question_set_id)
     number = _next_number(question_set)
-    definition = copy.deepcopy(version.definition)
+    # A new draft starts with no open review marks: its source was published (and its
+    # marks confirmed then) or is a draft whose marks stay with it.
+    definition = with_review_marks(copy.deepcopy(version.definition), [])
     definition["version"] = number
     draft = QuestionSetVersion.objects.create(
         question_set=question_set, number=number, definition=definition, based_on=version, created_by=user
@@ -150,14 +157,25 @@ def version_clone(*, version: QuestionSetVersion, user, request=None) -> Questio
 
 @transaction.atomic
 def version_definition_save(
-    *, version: QuestionSetVersion, definition: dict, user, change: dict, request=None
+    *,
+    version: QuestionSetVersion,
+    definition: dict,
+    user,
+    change: dict,
+    request=None,
+    confirmed_texts: list[dict] = (),
 ) -> QuestionSetVersion:
     """Replace a draft's definition if the engine accepts the whole document.
 
     Raises DefinitionError (every problem, each naming its item, option or rule) or
     VersionError when the version is no longer a draft; nothing is stored then.
-    `change` says what the admin did, for the audit entry (codes only)."""
+    `change` says what the admin did, for the audit entry (codes only).
+
+    A text changed in one language marks its other languages "needs review" until
+    they are edited too or listed in `confirmed_texts` ([{where, language}])."""
     definition_check(definition, slug=version.question_set.slug, number=version.number)
+    marks = review_marks_after_edit(version.definition, definition, confirmed=confirmed_texts)
+    definition = with_review_marks(definition, marks)
     now = timezone.now()
     # Compare-and-set on the status: a version published meanwhile is never rewritten.
     updated = QuestionSetVersion.objects.filter(pk=version.pk, status=Status.DRAFT).update(
@@ -170,19 +188,24 @@ def version_definition_save(
     return version
 
 
-def version_publish(*, version: QuestionSetVersion, user, password: str, request=None) -> QuestionSetVersion:
+def version_publish(
+    *, version: QuestionSetVersion, user, password: str, request=None, texts_confirmed: bool = False
+) -> QuestionSetVersion:
     """Offer a draft for new interviews, retiring the set's current published version,
     signed with the admin's password.
 
     Refused while the definition is invalid, while it has no test case, while any
     test case fails (PublishRefused lists the failing cases), or when the password is
-    wrong (SignatureRefused; audited)."""
+    wrong (SignatureRefused; audited). Texts still marked "needs review" are published
+    only when the admin confirms them as they are (`texts_confirmed`)."""
     signature_check(user=user, password=password, purpose="publish", version=version, request=request)
-    return _publish_signed(version=version, user=user, request=request)
+    return _publish_signed(version=version, user=user, request=request, texts_confirmed=texts_confirmed)
 
 
 @transaction.atomic
-def _publish_signed(*, version: QuestionSetVersion, user, request) -> QuestionSetVersion:
+def _publish_signed(
+    *, version: QuestionSetVersion, user, request, texts_confirmed: bool
+) -> QuestionSetVersion:
     version = QuestionSetVersion.objects.select_for_update().select_related("question_set").get(pk=version.pk)
     if version.status != Status.DRAFT:
         raise VersionError([_("Only a draft can be published.")])
@@ -194,6 +217,11 @@ def _publish_signed(*, version: QuestionSetVersion, user, request) -> QuestionSe
     failures = compiled.run_test_cases()
     if failures:
         raise PublishRefused(failures)
+    # Last, once the document itself may be published: the human confirmation.
+    if needs_review(version.definition) and not texts_confirmed:
+        raise TextsUnreviewed(
+            [_("Some texts still need review: confirm them as they are, or edit them first.")]
+        )
     now = timezone.now()
     previous = list(
         QuestionSetVersion.objects.select_for_update().filter(
@@ -215,6 +243,7 @@ def _publish_signed(*, version: QuestionSetVersion, user, request) -> QuestionSe
         Action.UPDATE,
         change="published",
         signed=True,
+        texts_confirmed_unreviewed=needs_review(version.definition),
         retired=[str(p.uuid) for p in previous],
     )
     return version

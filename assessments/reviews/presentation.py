@@ -9,7 +9,7 @@ translated label of its own is shown by its code made readable rather than hidde
 from django.utils.translation import pgettext_lazy
 
 from assessments.formulation.engine.records import KNOWN_FLAGS
-from assessments.formulation.models import Flag
+from assessments.formulation.presentation import flag_label
 
 URGENT, REVIEW, INFO = "urgent", "review", "info"
 
@@ -30,11 +30,6 @@ SEVERITY_WORD = {
 }
 # Bootstrap badge classes; red is reserved for safety (see app.css).
 SEVERITY_CSS = {URGENT: "text-bg-danger", REVIEW: "text-bg-warning", INFO: "text-bg-light border"}
-
-
-def flag_label(code: str):
-    labels = dict(Flag.choices)
-    return labels.get(code) or code.replace("_", " ").capitalize()
 
 
 def severity(code: str) -> str:

@@ -1,15 +1,15 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from assessments.accounts.models import Supervision
 from assessments.formulation.engine.records import KNOWN_FLAGS
 from assessments.formulation.models import Dominant
 
-from . import statistics
+from . import statistics, summary
 from .models import Impression, Notification, Review
 
 # The engine's vocabulary: every flag of every question-set version it can read.
@@ -45,8 +45,11 @@ def review_queue(*, user, clinician: str = "", dominant: str = "", flag: str = "
         queue = queue.filter(dominant=dominant)
     if flag in QUEUE_FILTER_FLAGS:
         queue = queue.filter(flags_text__contains=f" {flag} ")
-    return queue.select_related("clinician", "interview__session__patient").order_by(
-        "-safety_urgent", "submitted_at", "pk"
+    # The list shows no answers: their JSON stays in the database.
+    return (
+        queue.select_related("clinician", "interview__session__patient")
+        .defer("interview__answers")
+        .order_by("-safety_urgent", "submitted_at", "pk")
     )
 
 
@@ -132,33 +135,42 @@ def dashboard(*, user, clinician: str = "", date_from=None, date_to=None) -> dic
         reviews = reviews.filter(submitted_at__gte=_day_start(date_from))
     if date_to:
         reviews = reviews.filter(submitted_at__lt=_day_start(date_to + datetime.timedelta(days=1)))
-    per_clinician = list(
-        reviews.values("clinician__uuid", "clinician__username")
-        .annotate(
-            pending=Count("pk", filter=Q(status=Review.Status.PENDING)),
-            overdue=Count("pk", filter=Q(status=Review.Status.PENDING, submitted_at__lt=overdue_cutoff())),
-            total=Count("pk"),
-        )
-        .order_by("clinician__username")
+    # Totals and the monthly and agreement figures come from the summary (one row per
+    # clinician and day); only pending reviews, a small set, are counted one by one.
+    stats = summary.team_stats(
+        user=user,
+        team=supervised_clinician_ids(user),
+        clinician_uuid=clinician if clinician and _is_uuid(clinician) else "",
+        date_from=date_from,
+        date_to=date_to,
     )
-    by_month = list(
-        reviews.annotate(month=TruncMonth("submitted_at"))
-        .values("month", "dominant")
-        .annotate(n=Count("pk"))
-        .order_by("month", "dominant")
-    )
-    months: dict = {}
-    for row in by_month:
-        months.setdefault(row["month"], dict.fromkeys(DOMINANTS, 0))[row["dominant"]] = row["n"]
-    # One grouped scan gives the joint counts of all three impressions per month; each
-    # pair's confusion matrix, overall and per month, is summed from it.
-    joint = (
-        reviews.annotate(month=TruncMonth("submitted_at"))
-        .values("month", *FIELDS)
-        .annotate(n=Count("pk"))
+    totals = summary.totals_by_clinician(stats)
+    pending = {
+        row["clinician_id"]: row
+        for row in reviews.filter(status=Review.Status.PENDING)
+        .values("clinician_id")
+        .annotate(pending=Count("pk"), overdue=Count("pk", filter=Q(submitted_at__lt=overdue_cutoff())))
         .order_by()
-    )
-    figures = agreement_figures(joint)
+    }
+    per_clinician = [
+        {
+            "clinician__uuid": member.uuid,
+            "clinician__username": member.username,
+            "pending": pending.get(member.pk, {}).get("pending", 0),
+            "overdue": pending.get(member.pk, {}).get("overdue", 0),
+            "total": totals.get(member.pk, 0),
+        }
+        for member in get_user_model()
+        .objects.filter(pk__in=set(totals) | set(pending))
+        .only("uuid", "username")
+        .order_by("username")
+    ]
+    months: dict = {}
+    for row in summary.dominants_by_month(stats):
+        months.setdefault(row["month"], dict.fromkeys(DOMINANTS, 0))[row["dominant"]] = row["n"]
+    # Each pair's confusion matrix, overall and per month, is summed from the summary's
+    # pair counts (rows with the impression outside the pair left blank).
+    figures = agreement_figures(summary.impressions_by_month(stats))
     return {
         "per_clinician": per_clinician,
         "months": [{"month": m, **counts} for m, counts in months.items()],

@@ -12,6 +12,7 @@ from assessments.accounts.services import SignatureError, signature_verify
 from assessments.core.audit import Action, audit_log
 from assessments.core.outbox import enqueue
 
+from . import summary
 from .models import ENGINE_TO_IMPRESSION, Impression, Notification, Review, ReviewEvent
 
 
@@ -44,6 +45,7 @@ def review_submit(*, formulation, user) -> Review:
         safety_urgent=formulation.safety_urgent,
     )
     ReviewEvent.objects.create(review=review, action=ReviewEvent.Action.SUBMITTED, actor=user)
+    summary.refresh_for(review)
     enqueue("reviews.notify_submitted", review.pk, user=user)
     return review
 
@@ -72,6 +74,7 @@ def _decide(review: Review, *, user, status: str, impression: str, comment: str,
     if not updated:
         raise ReviewError({"__all__": _("This review has already been decided.")})
     review.refresh_from_db()
+    summary.refresh_for(review)
     notifications_clear_for_decision(review=review, user=user)
     action = ReviewEvent.Action.ENDORSED if status == Review.Status.ENDORSED else ReviewEvent.Action.RETURNED
     ReviewEvent.objects.create(review=review, action=action, actor=user, comment=comment)

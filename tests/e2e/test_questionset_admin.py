@@ -86,7 +86,9 @@ def test_it_clones_edits_gates_and_publishes_a_version(live_server, page, browse
     expect(page.locator("#failing-cases")).to_contain_text("P1-clear-craving")
     page.get_by_label("Your password (your signature)").fill(PASSWORD)
     page.get_by_role("button", name="Sign and publish").click()
-    expect(page.locator("#publish-refused")).to_contain_text("P1-clear-craving: dominant mixed")
+    expect(page.locator("#publish-refused")).to_contain_text(
+        "P1-clear-craving: expected Mainly craving, got Mixed"
+    )
 
     page.get_by_role("link", name="cadi@2").click()
     page.locator("[data-rule='cue_without_night_dread']").get_by_role("link", name="Edit").click()

@@ -172,3 +172,124 @@ def test_diff_shows_old_and_new_side_by_side_per_language(live_server, page, cad
     expect(weight.locator(".diff-before")).to_have_text("1")
     expect(weight.locator(".diff-after")).to_have_text("2")
     assert_accessible(page, axe_check)
+
+
+def test_required_marks_are_editable_per_item_in_a_draft(live_server, page, cadi, admin, axe_check):
+    draft = _draft(cadi, admin)
+    base = live_server.url
+    login(page, base, "qs_lead")
+    page.goto(f"{base}/question-sets/versions/{draft.uuid}/items/suicidal_thoughts/")
+    required = page.get_by_label("Required (must be answered before an interview can be finalized)")
+    expect(required).not_to_be_checked()
+    assert_accessible(page, axe_check)
+    required.check()
+    page.get_by_role("button", name="Save item").click()
+    expect(page.locator("#item-suicidal_thoughts [data-required]")).to_have_text("required")
+    expect(page.locator("#item-automaticity [data-required]")).to_have_count(0)
+    stored = QuestionSetVersion.objects.get(pk=draft.pk).definition
+    assert _item(stored, "suicidal_thoughts")["required"] is True
+
+    page.goto(f"{base}/question-sets/versions/{draft.uuid}/items/suicidal_thoughts/")
+    expect(required).to_be_checked()
+    required.uncheck()
+    page.get_by_role("button", name="Save item").click()
+    expect(page.locator("#item-suicidal_thoughts [data-required]")).to_have_count(0)
+    stored = QuestionSetVersion.objects.get(pk=draft.pk).definition
+    assert "required" not in _item(stored, "suicidal_thoughts")
+    # A published version offers no editing at all.
+    page.goto(f"{base}/question-sets/versions/{cadi.uuid}/items/suicidal_thoughts/")
+    expect(page.get_by_text("Only a draft can be edited")).to_be_visible()
+
+
+def test_a_text_changed_in_one_language_marks_the_others_for_review(
+    live_server, page, cadi, admin, axe_check
+):
+    draft = _draft(cadi, admin)
+    base = live_server.url
+    login(page, base, "qs_lead")
+    page.goto(f"{base}/question-sets/versions/{draft.uuid}/items/med_status/")
+    page.locator("#id_text_en").fill("Where is the patient with the tablets today?")
+    page.get_by_role("button", name="Save item").click()
+    marked = page.locator("#needs-review tr[data-text='context › med_status › text'][data-language='pl']")
+    expect(marked).to_contain_text("Na jakim etapie jest teraz przyjmowanie benzodiazepiny?")
+    expect(page.locator("#needs-review tr[data-language='en']")).to_have_count(0)
+    assert_accessible(page, axe_check)
+
+    # Editing the marked language clears its mark; a change to the Polish label of an
+    # option marks that option's English label.
+    page.goto(f"{base}/question-sets/versions/{draft.uuid}/items/med_status/")
+    page.locator("#id_text_pl").fill("Na jakim etapie jest dziś przyjmowanie tabletek?")
+    page.locator("#id_options-1-label_pl").fill("Całkowicie odstawiona")
+    page.get_by_role("button", name="Save item").click()
+    expect(page.locator("#needs-review tr[data-text='context › med_status › text']")).to_have_count(0)
+    label = page.locator(
+        "#needs-review tr[data-text='context › med_status › discontinued › label'][data-language='en']"
+    )
+    expect(label).to_contain_text("Discontinued")
+
+    # Publishing lists the text and asks for a confirmation.
+    page.get_by_role("link", name="Publish…").click()
+    expect(page.locator("#publish-review")).to_contain_text(
+        "context › med_status › discontinued › label (en)"
+    )
+    assert_accessible(page, axe_check)
+    page.get_by_label("Your password (your signature)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign and publish").click()
+    expect(page.locator("#publish-form")).to_contain_text("Some texts still need review")
+    assert QuestionSetVersion.objects.get(pk=draft.pk).status == "draft"
+
+    # Confirming the English label as it is clears the last mark.
+    page.goto(f"{base}/question-sets/versions/{draft.uuid}/")
+    label.get_by_role("button", name="Confirm as it is").click()
+    expect(page.locator("#no-review-needed")).to_be_visible()
+    page.get_by_role("link", name="Publish…").click()
+    expect(page.locator("#publish-review")).to_have_count(0)
+    page.get_by_label("Your password (your signature)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign and publish").click()
+    expect(page.locator("#version-status")).to_have_text("Published")
+
+
+def test_test_cases_use_the_interview_widgets_and_fail_in_words(live_server, page, cadi, admin, axe_check):
+    draft = _draft(cadi, admin)
+    base = live_server.url
+    login(page, base, "qs_lead")
+    page.goto(f"{base}/question-sets/versions/{draft.uuid}/dry-run/")
+    page.get_by_role("link", name="Add a test case").click()
+    page.locator("#id_id").fill("T9-cue-linked")
+    answers = page.locator("#case-answers")
+    answers.locator("#item-onset_pattern input[value='cue_linked']").check()
+    answers.locator("#item-automaticity input[value='4']").check()
+    answers.locator("#item-first_in_sequence input[value='medication_thought']").check()
+    page.get_by_role("checkbox", name="Mainly anxiety").check()
+    assert_accessible(page, axe_check)
+    page.get_by_role("button", name="Save test case").click()
+
+    row = page.locator("[data-case='T9-cue-linked']")
+    expect(row).to_contain_text("fails")
+    expect(row).to_contain_text("expected Mainly anxiety, got ")
+    expect(row).not_to_contain_text("dominant ")
+    expect(row).not_to_contain_text("['anxiety']")
+    stored = next(
+        case
+        for case in QuestionSetVersion.objects.get(pk=draft.pk).definition["test_cases"]
+        if case["id"] == "T9-cue-linked"
+    )
+    assert stored["answers"] == {
+        "onset_pattern": "cue_linked",
+        "automaticity": 4,
+        "first_in_sequence": "medication_thought",
+    }
+
+    # Editing shows the same widgets filled in; raw JSON stays available.
+    row.get_by_role("link", name="Edit").click()
+    expect(page.locator("#item-onset_pattern input[value='cue_linked']")).to_be_checked()
+    page.locator("#case-json summary").click()
+    page.get_by_label("the raw JSON below").check()
+    page.locator("#id_answers").fill('{"onset_pattern": "diffuse"}')
+    page.get_by_role("button", name="Save test case").click()
+    stored = next(
+        case
+        for case in QuestionSetVersion.objects.get(pk=draft.pk).definition["test_cases"]
+        if case["id"] == "T9-cue-linked"
+    )
+    assert stored["answers"] == {"onset_pattern": "diffuse"}

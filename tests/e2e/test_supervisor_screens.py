@@ -247,3 +247,56 @@ def test_dashboard_gives_n_intervals_too_few_and_agreement_over_time(live_server
     page.goto(f"{base}/reviews/dashboard/?clinician={other.uuid}")
     expect(pair.locator("td").nth(1)).to_have_text("0")
     assert_accessible(page, axe_check)
+
+
+def _to_polish(page):
+    page.locator("#language-select").select_option("pl")
+    page.locator("#language-select").locator("xpath=..").get_by_role("button").click()
+    expect(page.locator("html")).to_have_attribute("lang", "pl")
+
+
+def test_polish_wording_uses_one_translation_per_meaning(live_server, page, team, axe_check):
+    clinician, _supervisor = team
+    finalized_interview(
+        patient_for(clinician), clinician, answers("P6-anxiety-with-active-suicidal-thoughts"), PASSWORD
+    )
+    base = live_server.url
+    login(page, base, "dr_nadzor")
+    page.goto(f"{base}/reviews/")
+    _to_polish(page)
+    # "All" clinicians and "all" flags are different words in Polish.
+    expect(page.locator("#f-clinician option").first).to_have_text("Wszyscy")
+    expect(page.locator("#f-flag option").first).to_have_text("Wszystkie")
+    expect(page.locator("[data-flag='safety_urgent']")).to_have_text("Pilne · Bezpieczeństwo: pilne")
+    assert_accessible(page, axe_check)
+    page.goto(f"{base}/reviews/dashboard/")
+    header = page.locator("#per-clinician thead")
+    expect(header).to_contain_text("Oczekujące")
+    # "All" as a column of counts is a total.
+    expect(header).to_contain_text("Razem")
+    page.goto(f"{base}/audit/")
+    expect(page.locator("#a-user option").first).to_have_text("Wszyscy")
+    expect(page.locator("#a-action option").first).to_have_text("Wszystkie")
+
+    # A draft question-set version and a draft interview are different drafts.
+    from assessments.questionsets import services
+
+    admin = make_user("qs_lead", "questionset_admin")
+    draft = services.version_clone(version=_cadi(), user=admin)
+    admin_page = page.context.browser.new_context().new_page()
+    login(admin_page, base, "qs_lead")
+    admin_page.goto(f"{base}/question-sets/versions/{draft.uuid}/")
+    _to_polish(admin_page)
+    expect(admin_page.locator("#version-status")).to_have_text("Wersja robocza")
+    # The supervisor reads a clinician's unfinished interview: a draft of another kind.
+    from tests.factories import draft_interview
+
+    interview = draft_interview(patient_for(clinician), clinician)
+    page.goto(f"{base}/interviews/{interview.uuid}/")
+    expect(page.get_by_text("Szkic", exact=True)).to_be_visible()
+
+
+def _cadi():
+    from assessments.questionsets.services import default_question_set_ensure
+
+    return default_question_set_ensure()

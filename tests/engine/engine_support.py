@@ -57,7 +57,9 @@ def value_strategy(item):
         return st.one_of(
             st.integers(item.minimum, min(item.maximum, 60)), st.integers(item.minimum, item.maximum)
         )
-    return st.text(max_size=40)
+    # Valid text: anything but NUL (refused since it cannot be stored; issue #11 item 9).
+    # Hypothesis never draws lone surrogates by default.
+    return st.text(alphabet=st.characters(exclude_characters="\x00"), max_size=40)
 
 
 def answer_sets(compiled=None):

@@ -102,3 +102,20 @@ def test_the_interview_page_issues_the_same_queries_however_long_the_history(
         draft_interview(patient, clinician)
     with django_assert_num_queries(len(few)):
         client.get(url)
+
+
+def test_an_autosave_asks_nothing_the_save_status_does_not_show(login, clinician, patient):
+    """The navigation's roles and unread count are worked out only when a page shows them."""
+    interview = draft_interview(patient, clinician)
+    client = login(clinician)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            reverse("interview-autosave", args=[interview.uuid]),
+            {"automaticity": "2", "lock_version": str(interview.lock_version)},
+            HTTP_HX_REQUEST="true",
+        )
+    assert response.status_code == 200 and 'data-state="saved"' in response.content.decode()
+    asked = " ".join(q["sql"] for q in captured)
+    assert "reviews_notification" not in asked and "auth_group" not in asked
+    page = client.get(reverse("patient-list")).content.decode()
+    assert reverse("patient-list") in page  # the clinician's navigation still shows

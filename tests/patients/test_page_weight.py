@@ -30,7 +30,7 @@ def test_the_patient_page_loads_no_json_documents(login, clinician, cadi):
     assert response.status_code == 200
     body = response.content.decode()
     assert body.count('href="/formulations/') == 6
-    assert "cadi@2" in body
+    assert f"{cadi.question_set.slug}@{cadi.number}" in body
     loaded = [column for q in captured for column in JSON_COLUMNS if column in q["sql"]]
     assert loaded == []
     # The timeline still plots every finalized interview with its shares.

@@ -244,7 +244,8 @@ def test_it_adds_a_test_case_and_blocks_publishing_while_it_fails(cadi, draft, q
     unsigned = client.post(publish)
     assert unsigned.status_code == 400 and "Enter your password to sign" in unsigned.content.decode()
     refused = client.post(publish, {"password": PASSWORD})
-    assert refused.status_code == 400 and "T1-wrong: dominant" in refused.content.decode()
+    # Failures in labels, never codes (issue 15, item 8).
+    assert refused.status_code == 400 and "T1-wrong: expected Mainly anxiety, got" in refused.content.decode()
     draft.refresh_from_db()
     assert draft.status == "draft"
     fixed = {**case, "dominant": ["craving", "mixed", "insufficient"]}
