@@ -8,7 +8,26 @@ from tests.engine.engine_support import load_vignette
 
 
 def vignette(name: str) -> dict:
-    return load_vignette(name)
+    """A cadi@1 worked case with its answers written for cadi@2, the version new
+    interviews start on (tests of cadi@1 behaviour use the engine tests' own copy)."""
+    case = load_vignette(name)
+    case["answers"] = on_cadi2(case["answers"])
+    return case
+
+
+# cadi@2 made other_sedative_use a list and dropped "both" (spec 6.1: list both).
+_SEDATIVES_AS_LIST = {"both": ["alcohol", "other_sedatives"]}
+
+
+def on_cadi2(answers: dict) -> dict:
+    """The same clinical answers in cadi@2's form: sedatives as a list, and the new
+    required severe-withdrawal screen answered "none" (spec 6.1) unless given."""
+    converted = dict(answers)
+    sedatives = converted.get("other_sedative_use")
+    if isinstance(sedatives, str):
+        converted["other_sedative_use"] = _SEDATIVES_AS_LIST.get(sedatives, [sedatives])
+    converted.setdefault("severe_withdrawal_signs", ["none"])
+    return converted
 
 
 def patient_for(clinician, **kwargs):

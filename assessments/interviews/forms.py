@@ -6,21 +6,29 @@ browser shows exactly the messages the command line and the API give.
 
 import re
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, TEMPLATE_PACK, Div, Fieldset, Layout
 from django import forms
-from django.template.loader import render_to_string
-from django.utils.html import conditional_escape, escape
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.texts import localized
+
+from .layout import InterviewLayout, build_layout
 
 WHOLE_NUMBER = re.compile(r"^-?\d+$")
 NONE_OF_THESE = "__none_of_these__"
 
 
 class SessionForm(forms.Form):
-    date = forms.DateField(label=_("Session date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Session date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean_date(self):
+        # Like medication dates: a session is recorded after it happened, never ahead.
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("The session date cannot be in the future."))
+        return date
 
 
 class LooseMultipleField(forms.Field):
@@ -34,23 +42,9 @@ class LooseMultipleField(forms.Field):
         return list(value) if isinstance(value, list | tuple) else [value]
 
 
-class PlainFieldset(Fieldset):
-    """A crispy Fieldset whose legend is plain text. Crispy renders a legend as a template
-    (`Template(legend).render(context)`) and outputs it unescaped; section titles are
-    written by question-set admins, so they must be escaped and never evaluated."""
-
-    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
-        fields = self.get_rendered_fields(form, context, template_pack, **kwargs)
-        template = self.get_template_name(template_pack)
-        context.update({"fieldset": self, "legend": conditional_escape(self.legend), "fields": fields})
-        return render_to_string(template, context.flatten())
-
-
 def _field(item, definition, language: str) -> forms.Field:
     label = localized(item.text, language)
-    # Help texts are output with |safe by crispy (and by Django's own form templates);
-    # escaped here, an admin's markup shows as text.
-    help_text = escape(localized(item.help, language))
+    help_text = localized(item.help, language)
     common = {"label": label, "help_text": help_text, "required": False}
     if item.type == "single":
         choices = [(o.code, localized(o.label, language)) for o in item.options]
@@ -72,50 +66,17 @@ def _field(item, definition, language: str) -> forms.Field:
     return forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "maxlength": item.max_length}), **common)
 
 
-def _item_block(item) -> Div:
-    attrs = {"css_class": "interview-item mb-3", "css_id": f"item-{item.code}"}
-    if item.visible_if:
-        controller, mode, values = item.visible_if
-        attrs.update(
-            data_visible_item=controller, data_visible_mode=mode, data_visible_values=" ".join(sorted(values))
-        )
-    error = HTML(
-        f'<div id="err-{item.code}" class="field-error text-warning-emphasis small" aria-live="polite">'
-        f"{{{{ item_errors.{item.code}|default:'' }}}}</div>"
-    )
-    return Div(item.code, error, **attrs)
-
-
-def build_layout(definition, language: str) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    fieldsets = []
-    for section in definition.sections:
-        blocks = [_item_block(definition.items[code]) for code in section.items]
-        fieldsets.append(
-            PlainFieldset(
-                localized(section.title, language),
-                *blocks,
-                css_id=f"section-{section.code}",
-                css_class="interview-section",
-            )
-        )
-    helper.layout = Layout(*fieldsets)
-    return helper
-
-
 # Form classes and layouts are built once per (version, language), not per request.
-_form_cache: dict[tuple, tuple[type, FormHelper]] = {}
+_form_cache: dict[tuple, tuple[type, InterviewLayout]] = {}
 
 
-def interview_form_class(*, version, compiled, language: str) -> tuple[type, FormHelper]:
+def interview_form_class(*, version, compiled, language: str) -> tuple[type, InterviewLayout]:
     key = (version.pk, version.updated_at.isoformat(), language)
     if key not in _form_cache:
         definition = compiled.definition
         fields = {code: _field(item, definition, language) for code, item in definition.items.items()}
         form_class = type("InterviewForm", (InterviewForm,), {**fields, "item_types": _types(definition)})
-        _form_cache[key] = (form_class, build_layout(definition, language))
+        _form_cache[key] = (form_class, build_layout(definition, form_class, language))
     return _form_cache[key]
 
 

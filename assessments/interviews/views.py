@@ -9,10 +9,13 @@ from assessments.core.texts import current_language
 from assessments.formulation.models import Formulation
 from assessments.formulation.presentation import formulation_display
 from assessments.formulation.services import compiled_for
+from assessments.patients.selectors import taper_context
+from assessments.patients.views import detail_context as patient_detail_context
 from assessments.patients.views import own_patient_or_403
 
 from . import services
 from .forms import SessionForm, initial_from_answers, interview_form_class
+from .layout import field_values
 from .models import Interview
 from .selectors import interview_answer_rows
 
@@ -37,11 +40,11 @@ def _own_interview(request, interview_uuid) -> Interview:
 
 def _form(interview: Interview, data=None):
     compiled = compiled_for(interview.question_set_version)
-    form_class, helper = interview_form_class(
+    form_class, layout = interview_form_class(
         version=interview.question_set_version, compiled=compiled, language=current_language()
     )
     form = form_class(data, initial=initial_from_answers(interview.answers))
-    form.helper = helper
+    form.layout = layout
     return form, compiled
 
 
@@ -51,9 +54,8 @@ def session_create(request, patient_uuid):
     patient = own_patient_or_403(request, patient_uuid)
     form = SessionForm(request.POST)
     if not form.is_valid():
-        return render(
-            request, "interviews/session_invalid.html", {"form": form, "patient": patient}, status=400
-        )
+        context = patient_detail_context(request, patient, session_form=form)
+        return render(request, "patients/detail.html", context, status=400)
     interview = services.session_start(
         patient=patient, user=request.user, request=request, **form.cleaned_data
     )
@@ -65,7 +67,12 @@ def _page(request, interview, *, form=None, errors=None, status=200):
     context = {"interview": interview, "patient": interview.session.patient, "editable": editable}
     if editable:
         form = form or _form(interview)[0]
-        context.update(form=form, item_errors=errors or {}, general_error=(errors or {}).get("__all__"))
+        context.update(
+            form=form,
+            sections=form.layout.sections,
+            fields=form.layout.render(field_values(form), errors or {}),
+            general_error=(errors or {}).get("__all__"),
+        )
         context["password_error"] = (errors or {}).get("password")
         template = "interviews/edit.html"
     else:
@@ -167,7 +174,10 @@ def formulation_detail(request, formulation_uuid):
     formulation = get_visible_or_404(
         request,
         Formulation.objects.select_related(
-            "interview__session__patient", "interview__finalized_by", "question_set_version__question_set"
+            "interview__session__patient",
+            "interview__finalized_by",
+            "question_set_version__question_set",
+            "review__decided_by",
         ),
         uuid=formulation_uuid,
         patient_of=lambda f: f.interview.session.patient,
@@ -178,9 +188,16 @@ def formulation_detail(request, formulation_uuid):
 def _formulation_context(formulation: Formulation) -> dict:
     definition = compiled_for(formulation.question_set_version).definition
     context = formulation_display(formulation=formulation, definition=definition, language=current_language())
+    interview = formulation.interview
     context.update(
         formulation=formulation,
-        interview=formulation.interview,
-        patient=formulation.interview.session.patient,
+        interview=interview,
+        patient=interview.session.patient,
+        taper=taper_context(
+            entries=interview.session.patient.medication_entries.all(),
+            date=interview.session.date,
+            answers=interview.answers,
+        ),
+        review_shown=getattr(formulation, "review", None),
     )
     return context

@@ -5,7 +5,13 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from assessments.core.errors import reject_control_characters
+
 from .models import MedicationEntry, Patient
+
+# Date inputs always carry ISO dates: a browser's <input type="date"> accepts nothing
+# else, whatever the page's language (a Polish "29.11.2026" left the field blank).
+ISO_DATE = "%Y-%m-%d"
 
 
 class PatientForm(forms.ModelForm):
@@ -16,6 +22,7 @@ class PatientForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["display_name"].validators.append(reject_control_characters)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save patient")))
 
@@ -30,7 +37,7 @@ class MedicationForm(forms.ModelForm):
     class Meta:
         model = MedicationEntry
         fields = ["drug", "kind", "daily_dose_mg", "date"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,3 +59,14 @@ class MedicationForm(forms.ModelForm):
     def _post_clean(self):
         # The model's own checks need the computed equivalent; the service sets it.
         pass
+
+
+class MedicationCorrectionForm(MedicationForm):
+    """A correction: the same facts as a new entry, plus why the old one was wrong."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=500,
+        validators=[reject_control_characters],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -91,6 +91,12 @@ class Patient(TimeStampedModel):
         return self.primary_clinician_id == user.pk
 
 
+class MedicationEntryQuerySet(models.QuerySet):
+    def current(self):
+        """Entries in force: a corrected entry gives way to its correction."""
+        return self.filter(superseded_by__isnull=True)
+
+
 class MedicationEntry(models.Model):
     """One dated fact of the medication history: a dose taken, reduced or stopped."""
 
@@ -118,10 +124,22 @@ class MedicationEntry(models.Model):
     diazepam_equivalent_mg = models.DecimalField(max_digits=8, decimal_places=2, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # A correction is a new entry pointing at the one it replaces; the original row is
+    # never changed, so what was recorded (and signed against) stays readable.
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    correction_reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
+
+    objects = MedicationEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "created_at"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(correction_reason=""),
+                name="patients_medication_correction_has_reason",
+            ),
             models.CheckConstraint(
                 condition=Q(daily_dose_mg__gte=0), name="patients_medication_dose_nonnegative"
             ),

@@ -47,9 +47,62 @@ def medication_add(
     return entry
 
 
+class CorrectionError(Exception):
+    """The entry was already corrected (the correction is what should be corrected)."""
+
+
+@transaction.atomic
+def medication_correct(
+    *,
+    entry: MedicationEntry,
+    user,
+    drug: str,
+    kind: str,
+    daily_dose_mg,
+    date: datetime.date,
+    reason: str,
+    request=None,
+) -> MedicationEntry:
+    """Record a corrected entry that supersedes `entry`; the original row stays as it was."""
+    locked = MedicationEntry.objects.select_for_update().get(pk=entry.pk)
+    if MedicationEntry.objects.filter(supersedes=locked).exists():
+        raise CorrectionError
+    correction = MedicationEntry(
+        patient=locked.patient,
+        drug=drug,
+        kind=kind,
+        daily_dose_mg=daily_dose_mg,
+        date=date,
+        created_by=user,
+        supersedes=locked,
+        correction_reason=reason,
+    )
+    correction.compute_equivalent()
+    correction.full_clean()
+    correction.save()
+    # Codes only: the reason is clinical text and stays in the record, not the log.
+    audit_log(
+        request=request,
+        user=user,
+        action=Action.UPDATE,
+        obj=correction,
+        patient=locked.patient,
+        data={"corrects": str(locked.uuid), "drug": drug, "kind": kind},
+    )
+    return correction
+
+
+def current_entries(entries) -> list[MedicationEntry]:
+    """The entries in force, from already-loaded rows: corrected ones left out."""
+    entries = list(entries)
+    superseded = {e.supersedes_id for e in entries if e.supersedes_id}
+    return [e for e in entries if e.pk not in superseded]
+
+
 def medication_prefill(*, entries: list[MedicationEntry], today: datetime.date) -> dict:
     """`med_status` and `days_since_dose_change` as the history implies them, for a
     new interview to start from (the clinician can change both)."""
+    entries = current_entries(entries)
     if not entries:
         return {}
     history = sorted(entries, key=lambda e: (e.date, e.created_at))

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,21 +11,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessments.accounts.roles import Role, has_role
 from assessments.core.access import get_visible_or_404
 from assessments.core.audit import Action, audit_list_view, audit_log
+from assessments.core.errors import summary_from_form
 from assessments.core.permissions import role_required
 from assessments.interviews.forms import SessionForm
 
 from . import selectors, services
-from .forms import MedicationForm, PatientForm
+from .forms import MedicationCorrectionForm, MedicationForm, PatientForm
 from .models import Patient
 
 
 @require_GET
 def patient_list(request):
     status = request.GET.get("status", Patient.Status.ACTIVE)
-    patients = selectors.patient_list(user=request.user, status=status, ordering=request.GET.get("sort", ""))
+    query = request.GET.get("q", "")[:120]
+    patients = selectors.patient_list(
+        user=request.user, status=status, ordering=request.GET.get("sort", ""), query=query
+    )
     page = Paginator(patients, 25).get_page(request.GET.get("page"))
     audit_list_view(request=request, listing="patients", patient_uuids=[p.uuid for p in page])
-    return render(request, "patients/list.html", {"page": page, "status": status})
+    return render(request, "patients/list.html", {"page": page, "status": status, "query": query})
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,27 +40,33 @@ def patient_create(request):
         patient = services.patient_create(user=request.user, request=request, **form.cleaned_data)
         messages.success(request, _("Patient %(record)s created.") % {"record": patient.record_number})
         return redirect("patient-detail", patient_uuid=patient.uuid)
-    return render(request, "patients/create.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "error_summary": summary_from_form(form)}
+    return render(request, "patients/create.html", context, status=400 if form.errors else 200)
 
 
-def _detail_context(request, patient, **forms):
+def detail_context(request, patient, **forms):
     entries = list(patient.medication_entries.all())
-    sessions = list(selectors.patient_sessions(patient))
+    sessions = list(selectors.patient_sessions_overview(patient))
+    superseded = {e.supersedes_id for e in entries if e.supersedes_id}
+    today = timezone.localdate()
+    timeline = selectors.patient_timeline(sessions=sessions, entries=entries)
+    errors = [e for form in forms.values() for e in summary_from_form(form)]
     return {
         "patient": patient,
-        "entries": entries,
+        "entries": [(e, e.pk in superseded) for e in entries],
         "sessions": sessions,
-        "timeline": selectors.patient_timeline(sessions=sessions, entries=entries),
-        "medication_form": forms.get("medication_form")
-        or MedicationForm(initial={"date": timezone.localdate()}),
-        "session_form": forms.get("session_form") or SessionForm(initial={"date": timezone.localdate()}),
+        "timeline": timeline,
+        "chart": {"points": timeline, "dose": selectors.dose_steps(entries=entries, until=today)},
+        "medication_form": forms.get("medication_form") or MedicationForm(initial={"date": today}),
+        "session_form": forms.get("session_form") or SessionForm(initial={"date": today}),
+        "error_summary": errors,
     }
 
 
 @require_GET
 def patient_detail(request, patient_uuid):
     patient = get_visible_or_404(request, Patient.objects, uuid=patient_uuid)
-    return render(request, "patients/detail.html", _detail_context(request, patient))
+    return render(request, "patients/detail.html", detail_context(request, patient))
 
 
 @require_POST
@@ -68,8 +78,32 @@ def medication_add(request, patient_uuid):
         services.medication_add(patient=patient, user=request.user, request=request, **form.cleaned_data)
         messages.success(request, _("Medication entry added."))
         return redirect("patient-detail", patient_uuid=patient.uuid)
-    context = _detail_context(request, patient, medication_form=form)
+    context = detail_context(request, patient, medication_form=form)
     return render(request, "patients/detail.html", context, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.CLINICIAN)
+def medication_correct(request, patient_uuid, entry_uuid):
+    patient = own_patient_or_403(request, patient_uuid)
+    entry = get_object_or_404(patient.medication_entries.current(), uuid=entry_uuid)
+    initial = {f: getattr(entry, f) for f in ("drug", "kind", "daily_dose_mg", "date")}
+    form = MedicationCorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.medication_correct(
+                entry=entry, user=request.user, request=request, reason=data.pop("reason"), **data
+            )
+        except services.CorrectionError:
+            messages.error(request, _("This entry was already corrected; correct the correction instead."))
+        else:
+            messages.success(
+                request, _("Medication entry corrected; the original is kept, marked as corrected.")
+            )
+        return redirect("patient-detail", patient_uuid=patient.uuid)
+    context = {"patient": patient, "entry": entry, "form": form, "error_summary": summary_from_form(form)}
+    return render(request, "patients/medication_correct.html", context, status=400 if form.errors else 200)
 
 
 @require_POST
@@ -116,6 +150,9 @@ def patient_export(request, patient_uuid):
 def patient_restrict(request, patient_uuid):
     patient = _care_team_patient(request, patient_uuid)
     restricted = request.POST.get("restricted") == "1"
+    if restricted and request.POST.get("confirm") != "1":
+        # One click used to hide the patient from every list: say what it does first.
+        return render(request, "patients/restrict_confirm.html", {"patient": patient})
     services.patient_restrict_processing(
         patient=patient, user=request.user, restricted=restricted, request=request
     )

@@ -15,7 +15,16 @@ from assessments.formulation.engine.answers import storable_text
 from assessments.formulation.engine.records import CODE, KNOWN_FLAGS
 from assessments.formulation.engine.scoring import DOMINANT_STATES
 
-EXPECT_KEYS = {"dominant", "flags_include", "flags_exclude"}
+EXPECT_KEYS = {
+    "dominant",
+    "flags_include",
+    "flags_exclude",
+    "confidence",
+    "rules_include",
+    "rules_exclude",
+    "recommendations_start",
+}
+CONFIDENCE_LEVELS = ("low", "moderate", "high")
 CASE_KEYS = {"id", "story", "answers", "expect"}
 
 
@@ -40,6 +49,8 @@ def definition_check(
         errors = exc.errors + errors
     except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a shape the reader did not foresee
         errors = [f"definition: could not be read ({type(exc).__name__})", *errors]
+    else:
+        errors += _unknown_rule_errors(compiled)
     if errors:
         raise DefinitionError(errors)
     return compiled
@@ -65,6 +76,23 @@ def _unstorable_text_errors(definition) -> list[str]:
 
     walk(definition, "")
     return errors
+
+
+def _unknown_rule_errors(compiled: CompiledQuestionSet) -> list[str]:
+    # A misspelt rule id in rules_exclude would pass for ever: name it instead.
+    catalogue = compiled.rule_catalogue()
+    return [
+        f"test case {case['id']}.expect.{key}: {rule_id!r} is not a rule of this version"
+        for case in compiled.definition.test_cases
+        for key in ("rules_include", "rules_exclude")
+        for rule_id in _listed(case["expect"], key)
+        if rule_id not in catalogue
+    ]
+
+
+def _listed(expect: dict, key: str) -> list:
+    value = expect.get(key)
+    return value if isinstance(value, list) else []
 
 
 def _identity_errors(definition: dict, slug, number) -> list[str]:
@@ -108,6 +136,19 @@ def _expect_errors(expect: dict, where: str) -> list[str]:
         flags = expect.get(key, [])
         if not isinstance(flags, list) or any(flag not in KNOWN_FLAGS for flag in flags):
             errors.append(f"{where}.expect.{key}: must list flags of the contract ({', '.join(KNOWN_FLAGS)})")
+    confidence = expect.get("confidence", list(CONFIDENCE_LEVELS))
+    if (
+        not isinstance(confidence, list)
+        or not confidence
+        or any(c not in CONFIDENCE_LEVELS for c in confidence)
+    ):
+        errors.append(f"{where}.expect.confidence: must list one or more of {', '.join(CONFIDENCE_LEVELS)}")
+    for key in ("rules_include", "rules_exclude", "recommendations_start"):
+        codes = expect.get(key, [])
+        if not isinstance(codes, list) or any(
+            not isinstance(code, str) or not CODE.match(code.replace(".", "_")) for code in codes
+        ):
+            errors.append(f"{where}.expect.{key}: must list rule or recommendation codes")
     overlap = set(expect.get("flags_include") or []) & set(expect.get("flags_exclude") or [])
     if overlap:
         errors.append(f"{where}.expect: {', '.join(sorted(overlap))} both included and excluded")

@@ -79,3 +79,12 @@ def mark_overdue() -> int:
             )
         )
     return len(marked)
+
+
+@shared_task(name="reviews.rebuild_summary", time_limit=300, soft_time_limit=240)
+def rebuild_summary() -> int:
+    """Recompute the dashboard's summary from the reviews: heals any bucket a write
+    path outside the services (a bulk import, a manual fix) left behind."""
+    from . import summary
+
+    return summary.rebuild()

@@ -10,6 +10,8 @@ from assessments.formulation.engine import load_definition_file
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CADI_PATH = REPO_ROOT / "assessments" / "questionsets" / "data" / "cadi.json"
+CADI2_PATH = REPO_ROOT / "assessments" / "questionsets" / "data" / "cadi2.json"
+CASES_DIR = REPO_ROOT / "tests" / "cases"
 
 
 # The worked cases the tests check against live in the repository, so the suite passes
@@ -34,6 +36,11 @@ def load_vignette(name: str, folder: str = "vignettes") -> dict:
 def cadi():
     # Compiled once for the whole run, as the application does per version.
     return load_definition_file(CADI_PATH)
+
+
+@functools.cache
+def cadi2():
+    return load_definition_file(CADI2_PATH)
 
 
 def value_strategy(item):

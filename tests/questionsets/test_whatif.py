@@ -6,6 +6,7 @@ import copy
 import pytest
 from django.urls import reverse
 
+from assessments.formulation.engine.records import MAX_WEIGHT
 from assessments.formulation.models import Formulation
 from assessments.questionsets import services
 from assessments.questionsets.models import WhatIfRun
@@ -16,19 +17,22 @@ def _anxiety_heavy(definition: dict) -> dict:
     """A rule that reads cue-linked onset as strong evidence for anxiety: craving
     pictures (cue-linked) stop being craving-dominant, diffuse ones do not move."""
     result = copy.deepcopy(definition)
-    result["rules"].append(
-        {
-            "id": "cue_linked_read_as_anxiety",
-            "when": "onset_pattern == 'cue_linked'",
-            "direction": "anxiety",
-            "weight": 20,
-            "label": {
-                "en": "Cue-linked onset read as anxiety",
-                "pl": "Początek związany z bodźcami jako lęk",
-            },
-            "rationale": "A deliberately wrong rule, to see the what-if count it.",
-        }
-    )
+    # Two rules at the largest weight a rule may carry (engine MAX_WEIGHT): together
+    # enough to move a cadi@2 craving picture past its uncapped margin.
+    for n in (1, 2):
+        result["rules"].append(
+            {
+                "id": f"cue_linked_read_as_anxiety_{n}",
+                "when": "onset_pattern == 'cue_linked'",
+                "direction": "anxiety",
+                "weight": MAX_WEIGHT,
+                "label": {
+                    "en": f"Cue-linked onset read as anxiety ({n})",
+                    "pl": f"Początek związany z bodźcami jako lęk ({n})",
+                },
+                "rationale": "A deliberately wrong rule, to see the what-if count it.",
+            }
+        )
     return result
 
 

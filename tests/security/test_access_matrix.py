@@ -3,10 +3,12 @@ records × GET and POST. A new URL is covered without anyone adding it here; a U
 matrix cannot place (an unknown URL argument, an unnamed route) fails the test."""
 
 import dataclasses
+import datetime
 
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assessments.patients.services import medication_add
 from assessments.questionsets.services import version_clone
 from assessments.questionsets.whatif import whatif_request
 from assessments.reports.services import report_request
@@ -32,6 +34,7 @@ class Side:
     review: object
     notification: object
     job: object
+    entry: object
 
 
 def _side(username, supervisor, committed) -> Side:
@@ -53,7 +56,17 @@ def _side(username, supervisor, committed) -> Side:
     )
     with committed():
         job = report_request(user=clinician, kind="csv", language="en")
-    return Side(clinician, patient, interview, draft, formulation, formulation.review, notification, job)
+    entry = medication_add(
+        patient=patient,
+        user=clinician,
+        drug="diazepam",
+        kind="dose",
+        daily_dose_mg=10,
+        date=datetime.date(2026, 1, 5),
+    )
+    return Side(
+        clinician, patient, interview, draft, formulation, formulation.review, notification, job, entry
+    )
 
 
 class QuestionSetWorld:
@@ -86,6 +99,7 @@ PLACERS = {
     "review_uuid": lambda side: side.review.uuid,
     "notification_uuid": lambda side: side.notification.uuid,
     "job_uuid": lambda side: side.job.uuid,
+    "entry_uuid": lambda side: side.entry.uuid,
 }
 # Question-set administration: not patient data, one role (plus superusers).
 QUESTION_SET_ARGUMENTS = {"version_uuid", "code", "rule_id", "case_id", "run_uuid"}

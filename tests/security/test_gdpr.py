@@ -44,7 +44,12 @@ def test_it_limits_the_export_to_the_care_team(login, clinician, other_clinician
 def test_it_restricts_processing_keeping_the_record_out_of_lists(login, clinician):
     patient = patient_for(clinician)
     client = login(clinician)
-    client.post(reverse("patient-restrict", args=[patient.uuid]), {"restricted": "1"})
+    # Without the confirmation (issue 14, item 6) it only asks; nothing changes yet.
+    asked = client.post(reverse("patient-restrict", args=[patient.uuid]), {"restricted": "1"})
+    patient.refresh_from_db()
+    assert asked.status_code == 200 and not patient.processing_restricted
+    assert 'id="confirm-restrict"' in asked.content.decode()
+    client.post(reverse("patient-restrict", args=[patient.uuid]), {"restricted": "1", "confirm": "1"})
     patient.refresh_from_db()
     assert patient.processing_restricted
     assert patient.record_number not in client.get(reverse("patient-list")).content.decode()

@@ -13,6 +13,7 @@ from assessments.core.texts import current_language
 from assessments.formulation.models import Formulation
 from assessments.formulation.presentation import formulation_display
 from assessments.formulation.services import compiled_for
+from assessments.patients.selectors import taper_context
 
 STYLESHEET = Path(__file__).with_name("report.css")
 FONTS = {"normal": "fonts/DejaVuSans.ttf", "bold": "fonts/DejaVuSans-Bold.ttf"}
@@ -27,6 +28,11 @@ def report_context(formulation: Formulation) -> dict:
     except ObjectDoesNotExist:
         review = None
     context.update(
+        taper=taper_context(
+            entries=interview.session.patient.medication_entries.all(),
+            date=interview.session.date,
+            answers=interview.answers,
+        ),
         formulation=formulation,
         interview=interview,
         patient=interview.session.patient,
