@@ -93,32 +93,34 @@ class InterviewLayout:
         return mark_safe("".join(parts))  # noqa: S308
 
 
-def _item(item, field: forms.Field) -> ItemLayout:
-    code = item.code
-    block = {"id": f"item-{code}", "class": "interview-item mb-3"}
+def _item(item, field: forms.Field, prefix: str = "") -> ItemLayout:
+    # `name` is what the markup carries (a prefixed form's inputs are "<prefix>-<code>");
+    # `item.code` stays the key the values and messages are looked up by.
+    name = f"{prefix}-{item.code}" if prefix else item.code
+    block = {"id": f"item-{name}", "class": "interview-item mb-3"}
     if item.visible_if:
         controller, mode, values = item.visible_if
         block.update(
             {
-                "data-visible-item": controller,
+                "data-visible-item": f"{prefix}-{controller}" if prefix else controller,
                 "data-visible-mode": mode,
                 "data-visible-values": " ".join(sorted(values)),
             }
         )
     opening = format_html("<div{}>", flatatt(block))
     helptext = (
-        format_html('<div id="id_{}_helptext" class="form-text">{}</div>', code, field.help_text)
+        format_html('<div id="id_{}_helptext" class="form-text">{}</div>', name, field.help_text)
         if field.help_text
         else ""
     )
-    described = f"id_{code}_helptext" if field.help_text else None
+    described = f"id_{name}_helptext" if field.help_text else None
     widget = field.widget
     if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         kind = "checkbox" if isinstance(widget, forms.CheckboxSelectMultiple) else "radio"
         head = format_html(
             '{}<div id="div_id_{}" class="mb-3"><fieldset{}><legend class="form-label fs-6">{}</legend><div>',
             opening,
-            code,
+            name,
             flatatt({"aria-describedby": described} if described else {}),
             field.label,
         )
@@ -128,47 +130,49 @@ def _item(item, field: forms.Field) -> ItemLayout:
                 format_html(
                     '<div class="form-check"><input type="{}" name="{}" value="{}"{}',
                     kind,
-                    code,
+                    name,
                     value,
-                    _attrs(widget.attrs, "form-check-input", id=f"id_{code}_{index}"),
+                    _attrs(widget.attrs, "form-check-input", id=f"id_{name}_{index}"),
                 ),
                 format_html(
-                    '><label for="id_{}_{}" class="form-check-label">{}</label></div>', code, index, label
+                    '><label for="id_{}_{}" class="form-check-label">{}</label></div>', name, index, label
                 ),
             )
             for index, (value, label) in enumerate(widget.choices)
         )
-        return ItemLayout(code, "choice", head, choices, format_html("</div>{}</fieldset></div>", helptext))
+        return ItemLayout(
+            item.code, "choice", head, choices, format_html("</div>{}</fieldset></div>", helptext)
+        )
     label = format_html(
         '{}<div id="div_id_{}" class="mb-3"><label for="id_{}" class="form-label">{}</label>',
         opening,
-        code,
-        code,
+        name,
+        name,
         field.label,
     )
-    extra = {"id": f"id_{code}", "aria-describedby": described}
+    extra = {"id": f"id_{name}", "aria-describedby": described}
     if isinstance(widget, forms.Textarea):
         head = format_html(
-            '{}<textarea name="{}"{}>', label, code, _attrs(widget.attrs, "textarea form-control", **extra)
+            '{}<textarea name="{}"{}>', label, name, _attrs(widget.attrs, "textarea form-control", **extra)
         )
-        return ItemLayout(code, "textarea", head, foot=format_html("{}</div>", helptext))
+        return ItemLayout(item.code, "textarea", head, foot=format_html("{}</div>", helptext))
     head = format_html(
         '{}<input type="{}" name="{}"{}',
         label,
         widget.input_type,
-        code,
+        name,
         _attrs(widget.attrs, f"{widget.input_type}input form-control", **extra),
     )
-    return ItemLayout(code, "input", head, foot=format_html("{}</div>", helptext))
+    return ItemLayout(item.code, "input", head, foot=format_html("{}</div>", helptext))
 
 
-def build_layout(definition, form_class, language: str) -> InterviewLayout:
+def build_layout(definition, form_class, language: str, prefix: str = "") -> InterviewLayout:
     fields = form_class.base_fields
     sections = tuple(
         SectionLayout(
             section.code,
             localized(section.title, language),
-            tuple(_item(definition.items[code], fields[code]) for code in section.items),
+            tuple(_item(definition.items[code], fields[code], prefix) for code in section.items),
         )
         for section in definition.sections
     )
@@ -181,6 +185,7 @@ def field_values(form) -> dict:
         return dict(form.initial)
     data = form.data
     return {
-        code: data.getlist(code) if kind == "multi" and hasattr(data, "getlist") else data.get(code)
+        code: data.getlist(name) if kind == "multi" and hasattr(data, "getlist") else data.get(name)
         for code, kind in form.item_types.items()
+        for name in (form.add_prefix(code),)
     }

@@ -56,6 +56,23 @@ def definition_check(
     return compiled
 
 
+def _unknown_rule_errors(compiled: CompiledQuestionSet) -> list[str]:
+    # A misspelt rule id in rules_exclude would pass for ever: name it instead.
+    catalogue = compiled.rule_catalogue()
+    return [
+        f"test case {case['id']}.expect.{key}: {rule_id!r} is not a rule of this version"
+        for case in compiled.definition.test_cases
+        for key in ("rules_include", "rules_exclude")
+        for rule_id in _listed(case["expect"], key)
+        if rule_id not in catalogue
+    ]
+
+
+def _listed(expect: dict, key: str) -> list:
+    value = expect.get(key)
+    return value if isinstance(value, list) else []
+
+
 def _unstorable_text_errors(definition) -> list[str]:
     """NUL and lone surrogates (from JSON escapes) cannot be stored or encoded; found
     anywhere in the document (keys included), they are named by their path."""
@@ -76,23 +93,6 @@ def _unstorable_text_errors(definition) -> list[str]:
 
     walk(definition, "")
     return errors
-
-
-def _unknown_rule_errors(compiled: CompiledQuestionSet) -> list[str]:
-    # A misspelt rule id in rules_exclude would pass for ever: name it instead.
-    catalogue = compiled.rule_catalogue()
-    return [
-        f"test case {case['id']}.expect.{key}: {rule_id!r} is not a rule of this version"
-        for case in compiled.definition.test_cases
-        for key in ("rules_include", "rules_exclude")
-        for rule_id in _listed(case["expect"], key)
-        if rule_id not in catalogue
-    ]
-
-
-def _listed(expect: dict, key: str) -> list:
-    value = expect.get(key)
-    return value if isinstance(value, list) else []
 
 
 def _identity_errors(definition: dict, slug, number) -> list[str]:

@@ -198,16 +198,14 @@ def version_publish(
     test case fails (PublishRefused lists the failing cases), or when the password is
     wrong (SignatureRefused; audited). Texts still marked "needs review" are published
     only when the admin confirms them as they are (`texts_confirmed`)."""
-    if needs_review(version.definition) and not texts_confirmed:
-        raise TextsUnreviewed(
-            [_("Some texts still need review: confirm them as they are, or edit them first.")]
-        )
     signature_check(user=user, password=password, purpose="publish", version=version, request=request)
-    return _publish_signed(version=version, user=user, request=request)
+    return _publish_signed(version=version, user=user, request=request, texts_confirmed=texts_confirmed)
 
 
 @transaction.atomic
-def _publish_signed(*, version: QuestionSetVersion, user, request) -> QuestionSetVersion:
+def _publish_signed(
+    *, version: QuestionSetVersion, user, request, texts_confirmed: bool
+) -> QuestionSetVersion:
     version = QuestionSetVersion.objects.select_for_update().select_related("question_set").get(pk=version.pk)
     if version.status != Status.DRAFT:
         raise VersionError([_("Only a draft can be published.")])
@@ -219,6 +217,11 @@ def _publish_signed(*, version: QuestionSetVersion, user, request) -> QuestionSe
     failures = compiled.run_test_cases()
     if failures:
         raise PublishRefused(failures)
+    # Last, once the document itself may be published: the human confirmation.
+    if needs_review(version.definition) and not texts_confirmed:
+        raise TextsUnreviewed(
+            [_("Some texts still need review: confirm them as they are, or edit them first.")]
+        )
     now = timezone.now()
     previous = list(
         QuestionSetVersion.objects.select_for_update().filter(

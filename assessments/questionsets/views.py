@@ -163,7 +163,11 @@ def version_publish(request, version_uuid):
         except (services.VersionError, DefinitionError) as exc:
             context = _publish_context(version)
             errors = exc.errors
-            if isinstance(exc, services.PublishRefused) and context.get("failing"):
+            failing_ids = {f"{case['id']}: " for case in context.get("failing", [])}
+            refused_for_cases = failing_ids and all(
+                any(error.startswith(prefix) for prefix in failing_ids) for error in exc.errors
+            )
+            if isinstance(exc, services.PublishRefused) and refused_for_cases:
                 # The same failures the engine found, said in labels rather than codes.
                 errors = [
                     f"{case['id']}: {failure}" for case in context["failing"] for failure in case["failures"]

@@ -13,6 +13,7 @@ from assessments.core.texts import current_language
 from assessments.formulation.engine import DefinitionError
 from assessments.formulation.services import compiled_for
 from assessments.interviews.forms import initial_from_answers, interview_form_class
+from assessments.interviews.layout import build_layout, field_values
 
 from . import editing, services
 from .forms import ItemForm, RuleForm, TestCaseForm, option_formset
@@ -153,10 +154,15 @@ def rule_delete(request, version_uuid, rule_id):
 def _answer_form(version, data, answers: dict):
     """The interview's own widgets for a test case's answers (prefixed: item codes must
     not clash with the case's fields), built from the draft being edited."""
-    form_class, helper = interview_form_class(
-        version=version, compiled=compiled_for(version), language=current_language()
-    )
-    return form_class(data, prefix="answer", initial=initial_from_answers(answers)), helper
+    compiled = compiled_for(version)
+    language = current_language()
+    form_class, _ = interview_form_class(version=version, compiled=compiled, language=language)
+    form = form_class(data, prefix="answer", initial=initial_from_answers(answers))
+    # A draft's layout changes with every edit: built per request here (an admin page),
+    # with the prefix, rather than cached like a published version's interview layout.
+    layout = build_layout(compiled.definition, form_class, language, prefix="answer")
+    errors = form.errors if form.is_bound else {}
+    return form, layout.render(field_values(form), {code: " ".join(e) for code, e in errors.items()})
 
 
 @require_http_methods(["GET", "POST"])
@@ -174,10 +180,11 @@ def test_case_edit(request, version_uuid, case_id=None):
         initial, answers = TestCaseForm.initial_for(case), case.get("answers", {})
     data = request.POST if request.method == "POST" else None
     form = TestCaseForm(data, initial=initial)
-    answer_form, answer_helper = _answer_form(version, data, answers)
+    answer_form, answer_fields = _answer_form(version, data, answers)
     errors = []
-    if data is not None and form.is_valid() and answer_form.is_valid():
-        from_widgets = form.source() != "json"
+    widgets_valid = answer_form is None or answer_form.is_valid()
+    if data is not None and form.is_valid() and widgets_valid:
+        from_widgets = answer_form is not None and form.source() != "json"
         case = form.case(answers=answer_form.answers() if from_widgets else None)
         changed = editing.test_case_put(version.definition, case=case, replacing=case_id)
         errors = _save(request, version, changed, {"change": "test_case", "test_case": case["id"]})
@@ -187,7 +194,7 @@ def test_case_edit(request, version_uuid, case_id=None):
         "version": version,
         "form": form,
         "answer_form": answer_form,
-        "answer_helper": answer_helper,
+        "answer_fields": answer_fields,
         "errors": errors,
         "case_id": case_id,
     }

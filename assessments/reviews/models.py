@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.models import TimeStampedModel
+from assessments.formulation.engine.records import URGENT_FLAGS
 from assessments.formulation.models import Dominant, Flag, Formulation
 from assessments.interviews.models import Interview
 from assessments.patients.models import restrict_to_patients
@@ -97,6 +98,11 @@ class Review(TimeStampedModel):
         return self.flags_text.split()
 
     @property
+    def urgent_flags(self) -> list[str]:
+        """The urgent flags raised (medical first, as in spec 6.2), each acknowledged by name."""
+        return [code for code in URGENT_FLAGS if code in self.flags]
+
+    @property
     def flag_labels(self) -> list[tuple[str, str]]:
         labels = dict(Flag.choices)
         return [(code, labels.get(code, code)) for code in self.flags]
@@ -145,6 +151,7 @@ class Notification(models.Model):
         NEW_REVIEW = "new_review", _("A formulation awaits your review")
         RETURNED = "returned", _("A formulation was returned to you for revision")
         SAFETY_URGENT = "safety_urgent", _("Urgent safety flag: active suicidal thoughts reported")
+        MEDICAL_URGENT = "medical_urgent", _("Urgent medical flag: severe withdrawal signs reported")
         OVERDUE = "overdue", _("A review is overdue")
         ENDORSED = "endorsed", _("Your formulation was endorsed")
 

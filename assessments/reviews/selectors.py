@@ -168,11 +168,9 @@ def dashboard(*, user, clinician: str = "", date_from=None, date_to=None) -> dic
     months: dict = {}
     for row in summary.dominants_by_month(stats):
         months.setdefault(row["month"], dict.fromkeys(DOMINANTS, 0))[row["dominant"]] = row["n"]
-    # One grouped sum over the summary gives each pair's counts per month (the
-    # impression outside the pair left blank); each pair's confusion matrix, overall
-    # and per month, is summed from it.
-    joint = summary.impressions_by_month(stats)
-    figures = agreement_figures(joint)
+    # Each pair's confusion matrix, overall and per month, is summed from the summary's
+    # pair counts (rows with the impression outside the pair left blank).
+    figures = agreement_figures(summary.impressions_by_month(stats))
     return {
         "per_clinician": per_clinician,
         "months": [{"month": m, **counts} for m, counts in months.items()],

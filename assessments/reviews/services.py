@@ -74,8 +74,8 @@ def _decide(review: Review, *, user, status: str, impression: str, comment: str,
     if not updated:
         raise ReviewError({"__all__": _("This review has already been decided.")})
     review.refresh_from_db()
-    notifications_clear_for_decision(review=review, user=user)
     summary.refresh_for(review)
+    notifications_clear_for_decision(review=review, user=user)
     action = ReviewEvent.Action.ENDORSED if status == Review.Status.ENDORSED else ReviewEvent.Action.RETURNED
     ReviewEvent.objects.create(review=review, action=action, actor=user, comment=comment)
     audit_log(
@@ -149,7 +149,9 @@ def safety_acknowledge(*, review: Review, user, request=None) -> Review:
     )
     if updated:
         Notification.objects.filter(
-            review=review, kind=Notification.Kind.SAFETY_URGENT, read_at__isnull=True
+            review=review,
+            kind__in=[Notification.Kind.SAFETY_URGENT, Notification.Kind.MEDICAL_URGENT],
+            read_at__isnull=True,
         ).update(read_at=timezone.now())
         ReviewEvent.objects.create(review=review, action=ReviewEvent.Action.ACKNOWLEDGED, actor=user)
         audit_log(
@@ -158,7 +160,7 @@ def safety_acknowledge(*, review: Review, user, request=None) -> Review:
             action=Action.UPDATE,
             obj=review,
             patient=review.interview.session.patient,
-            data={"safety": "acknowledged"},
+            data={"safety": "acknowledged", "flags": review.urgent_flags},
         )
     review.refresh_from_db()
     return review

@@ -49,8 +49,9 @@ def notify_submitted(review_id: int, started_by_id: int | None = None) -> int:
     review = Review.objects.get(pk=review_id)
     supervisors = supervisors_of(review.clinician_id)
     sent = notify(review=review, kind=Notification.Kind.NEW_REVIEW, recipients=supervisors)
-    if review.safety_urgent:
-        sent += notify(review=review, kind=Notification.Kind.SAFETY_URGENT, recipients=supervisors)
+    # One notice per urgent flag, each naming what it is about (spec 6.4).
+    for code in review.urgent_flags:
+        sent += notify(review=review, kind=code, recipients=supervisors)
     _email(sent)
     return len(sent)
 

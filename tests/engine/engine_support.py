@@ -11,7 +11,6 @@ from assessments.formulation.engine import load_definition_file
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CADI_PATH = REPO_ROOT / "assessments" / "questionsets" / "data" / "cadi.json"
 CADI2_PATH = REPO_ROOT / "assessments" / "questionsets" / "data" / "cadi2.json"
-CASES_DIR = REPO_ROOT / "tests" / "cases"
 
 
 # The worked cases the tests check against live in the repository, so the suite passes

@@ -30,7 +30,11 @@ def test_it_starts_a_session_with_a_draft_prefilled_from_the_taper(login, clinic
     )
     interview = Interview.objects.get()
     assert response.status_code == 302 and response.url == reverse("interview-detail", args=[interview.uuid])
-    assert interview.answers == {"med_status": "tapering", "days_since_dose_change": 10}
+    assert interview.answers == {
+        "med_status": "tapering",
+        "days_since_dose_change": 10,
+        "drug_half_life": "short",
+    }
     assert interview.question_set_version.ref == "cadi@2"  # new interviews start on the default
     page = login(clinician).get(response.url).content.decode()
     assert 'value="tapering"' in page and "checked" in page

@@ -6,7 +6,6 @@ import copy
 import pytest
 from django.urls import reverse
 
-from assessments.formulation.engine.records import MAX_WEIGHT
 from assessments.formulation.models import Formulation
 from assessments.questionsets import services
 from assessments.questionsets.models import WhatIfRun
@@ -14,26 +13,30 @@ from assessments.questionsets.whatif import whatif_execute, whatif_request
 
 
 def _anxiety_heavy(definition: dict) -> dict:
-    """A rule that reads cue-linked onset as strong evidence for anxiety: craving
-    pictures (cue-linked) stop being craving-dominant, diffuse ones do not move."""
+    """Rules that read cue-linked onset as strong evidence for anxiety: craving
+    pictures (cue-linked) stop being craving-dominant, diffuse ones do not move.
+    Two rules at the largest weight allowed: cadi@2's shares keep a strong craving
+    picture's margin past the cap, so one is not enough to move it."""
     result = copy.deepcopy(definition)
-    # Two rules at the largest weight a rule may carry (engine MAX_WEIGHT): together
-    # enough to move a cadi@2 craving picture past its uncapped margin.
-    for n in (1, 2):
-        result["rules"].append(
-            {
-                "id": f"cue_linked_read_as_anxiety_{n}",
-                "when": "onset_pattern == 'cue_linked'",
-                "direction": "anxiety",
-                "weight": MAX_WEIGHT,
-                "label": {
-                    "en": f"Cue-linked onset read as anxiety ({n})",
-                    "pl": f"Początek związany z bodźcami jako lęk ({n})",
-                },
-                "rationale": "A deliberately wrong rule, to see the what-if count it.",
-            }
-        )
+    for suffix in ("", "_again"):
+        _add_anxiety_rule(result, suffix)
     return result
+
+
+def _add_anxiety_rule(result: dict, suffix: str) -> None:
+    result["rules"].append(
+        {
+            "id": "cue_linked_read_as_anxiety" + suffix,
+            "when": "onset_pattern == 'cue_linked'",
+            "direction": "anxiety",
+            "weight": 20,
+            "label": {
+                "en": "Cue-linked onset read as anxiety",
+                "pl": "Początek związany z bodźcami jako lęk",
+            },
+            "rationale": "A deliberately wrong rule, to see the what-if count it.",
+        }
+    )
 
 
 @pytest.fixture
