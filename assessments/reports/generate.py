@@ -22,7 +22,7 @@ def job_run(*, job_id: int) -> Claim:
 
     try:
         with translation.override(job.language):
-            content, content_type, rows = _build(job, progress)
+            content, content_type, rows, patients = _build(job, progress)
     except services.LostClaim:
         raise
     except BaseException:
@@ -30,12 +30,17 @@ def job_run(*, job_id: int) -> Claim:
         services.job_release(job_id=job_id, attempt=claim.attempt)
         raise
     services.job_finish(
-        job_id=job_id, attempt=claim.attempt, content=content, content_type=content_type, rows=rows
+        job_id=job_id,
+        attempt=claim.attempt,
+        content=content,
+        content_type=content_type,
+        rows=rows,
+        patients=patients,
     )
     return claim
 
 
-def _build(job: ReportJob, progress) -> tuple[bytes, str, int]:
+def _build(job: ReportJob, progress) -> tuple[bytes, str, int, list[str]]:
     user = get_user_model().objects.get(pk=job.requested_by_id)
     if job.kind == ReportJob.Kind.PDF:
         from .pdf.render import render_pdf
@@ -52,11 +57,12 @@ def _build(job: ReportJob, progress) -> tuple[bytes, str, int]:
         if formulation is None:
             raise services.JobRefused("NoAccess")
         progress(20)
-        return render_pdf(formulation), "application/pdf", 1
+        return render_pdf(formulation), "application/pdf", 1, []
+    patients: set = set()
     if job.kind == ReportJob.Kind.RESEARCH:
         if not user.is_superuser:
             raise services.JobRefused("NoAccess")
-        content, rows = exports.research_csv(user=user, progress=progress)
+        content, rows = exports.research_csv(user=user, progress=progress, patients=patients)
     else:
-        content, rows = exports.formulations_csv(user=user, progress=progress)
-    return content, "text/csv; charset=utf-8", rows
+        content, rows = exports.formulations_csv(user=user, progress=progress, patients=patients)
+    return content, "text/csv; charset=utf-8", rows, sorted(str(u) for u in patients)

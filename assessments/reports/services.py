@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -78,7 +79,9 @@ def job_progress(*, job_id: int, attempt: int, percent: int) -> None:
         raise LostClaim
 
 
-def job_finish(*, job_id: int, attempt: int, content: bytes, content_type: str, rows: int) -> bool:
+def job_finish(
+    *, job_id: int, attempt: int, content: bytes, content_type: str, rows: int, patients: list[str] = ()
+) -> bool:
     """Store the file and mark the job done, once; False when the claim was lost."""
     now = timezone.now()
     with transaction.atomic():
@@ -88,6 +91,7 @@ def job_finish(*, job_id: int, attempt: int, content: bytes, content_type: str, 
             content=content,
             content_type=content_type,
             rows=rows,
+            patients=list(patients),
             finished_at=now,
             expires_at=now + datetime.timedelta(days=settings.REPORTS_KEEP_DAYS),
         )
@@ -97,11 +101,11 @@ def job_finish(*, job_id: int, attempt: int, content: bytes, content_type: str, 
                 .select_related("formulation__interview__session__patient")
                 .get(pk=job_id)
             )
-            audit_log(
+            _audit_per_patient(
+                job,
                 action=Action.CREATE,
-                obj=job,
-                patient=_patient_of(job),
                 user=job.requested_by,
+                request=None,
                 data={"kind": job.kind, "rows": rows},
             )
     return bool(done)
@@ -120,15 +124,43 @@ def job_fail(*, job_id: int, error: str) -> None:
 
 
 def report_download(*, job: ReportJob, request) -> bytes:
+    """The file, if the requester may still see every patient in it (access may have
+    ended since it was made: a supervision over, a patient restricted); else
+    PermissionDenied, audited. Each patient included gets an audit entry."""
+    if job.patients and not _still_visible(job, request.user):
+        audit_log(action=Action.DENIED, obj=job, request=request, data={"reason": "access_ended"})
+        raise PermissionDenied
     action = Action.PRINT if job.kind == ReportJob.Kind.PDF else Action.EXPORT
-    audit_log(
-        action=action,
-        obj=job,
-        patient=_patient_of(job),
-        request=request,
-        data={"kind": job.kind, "rows": job.rows},
+    _audit_per_patient(
+        job, action=action, user=None, request=request, data={"kind": job.kind, "rows": job.rows}
     )
     return bytes(job.content)
+
+
+def _still_visible(job: ReportJob, user) -> bool:
+    from assessments.patients.models import Patient
+
+    wanted = set(job.patients)
+    visible = Patient.objects.visible_to(user).filter(uuid__in=wanted, processing_restricted=False)
+    return visible.count() == len(wanted)
+
+
+def _audit_per_patient(job: ReportJob, *, action: str, user, request, data: dict) -> None:
+    """One entry per patient in the file (a patient's access history then lists every
+    export holding their data); a PDF names its one patient."""
+    patient = _patient_of(job)
+    if patient is not None or not job.patients:
+        audit_log(action=action, obj=job, patient=patient, user=user, request=request, data=data)
+        return
+    for uuid in job.patients:
+        audit_log(action=action, obj=job, patient=_PatientRef(uuid), user=user, request=request, data=data)
+
+
+class _PatientRef:
+    """Just the uuid of a patient, for an audit entry (no need to load the record)."""
+
+    def __init__(self, uuid: str):
+        self.uuid = uuid
 
 
 def reports_purge_expired(*, now: datetime.datetime | None = None) -> int:

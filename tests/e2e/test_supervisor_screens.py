@@ -186,7 +186,8 @@ def _decided_reviews(formulation, supervisor, pairs_by_month: dict) -> None:
         )
         for copy, (when, (clinician, engine, boss)) in zip(copies, rows, strict=True)
     )
-    # Bulk rows bypass the services that keep the dashboard's day summary (#16) current.
+    # bulk_create bypasses the services that keep the dashboard's summary up to date;
+    # rebuild it as the hourly beat task does.
     from assessments.reviews import summary
 
     summary.rebuild()
