@@ -1,11 +1,13 @@
-"""Formulations per second on one core for the shipped cadi definition.
+"""Formulations per second on one core for every shipped cadi version (cadi@1, cadi@2).
 
-    .venv/bin/python scripts/bench_engine.py [--sets 2000] [--seconds 3]
+    .venv/bin/python scripts/bench_engine.py [--sets 2000] [--seconds 1.5] [--runs 3]
 
 Generates distinct, randomly varied valid answer sets (seeded, so runs compare),
 then cycles through them calling `formulate`, which validates every answer first:
-the timed loop is the whole path a door takes after decoding JSON. The goal is at
-least 20,000 formulations per second.
+the timed loop is the whole path a door takes after decoding JSON, explanations
+(fired rules with labels and evidence) included. Each version's benchmark runs
+`--runs` times; the figure printed is the median run. The goal is at least 20,000
+formulations per second for cadi@2.
 """
 
 import argparse
@@ -20,7 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from assessments.formulation.engine import load_definition_file  # noqa: E402
 
-DEFINITION = ROOT / "assessments" / "questionsets" / "data" / "cadi.json"
+DATA = ROOT / "assessments" / "questionsets" / "data"
+DEFINITIONS = (DATA / "cadi.json", DATA / "cadi2.json")  # every shipped version, oldest first
 
 
 def random_answers(compiled, rng: random.Random) -> dict:
@@ -48,22 +51,11 @@ def random_answers(compiled, rng: random.Random) -> dict:
     return answers
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", type=int, default=2000)
-    parser.add_argument("--seconds", type=float, default=3.0)
-    parser.add_argument("--seed", type=int, default=20240601)
-    args = parser.parse_args()
-
-    compiled = load_definition_file(DEFINITION)
-    rng = random.Random(args.seed)
-    sets = [random_answers(compiled, rng) for _ in range(args.sets)]
-    for answers in sets[:50]:  # warm up, and prove the generated sets are valid
-        compiled.formulate(answers)
-
+def run_once(compiled, sets: list, seconds: float) -> dict:
+    """One whole benchmark: passes over every set for `seconds` (at least three)."""
     formulate = compiled.formulate
     rounds = []  # seconds per pass over every set
-    deadline = time.perf_counter() + args.seconds
+    deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline or len(rounds) < 3:
         started = time.perf_counter()
         for answers in sets:
@@ -71,17 +63,37 @@ def main() -> None:
         rounds.append(time.perf_counter() - started)
     # Shared machines are noisy: the median pass is the honest figure, the best pass
     # shows what the code does when nothing else competes for the core.
-    median = len(sets) / statistics.median(rounds)
-    best = len(sets) / min(rounds)
-    overall = len(sets) * len(rounds) / sum(rounds)
-    print(
-        f"{compiled.reference}: {len(rounds)} passes over {len(sets)} distinct answer sets"
-        " (validation included)"
-    )
-    print(
-        f"median pass {median:,.0f}/s ({1e6 / median:.1f} µs each); best pass {best:,.0f}/s; "
-        f"overall {overall:,.0f}/s; goal 20,000/s on one core"
-    )
+    return {
+        "passes": len(rounds),
+        "median": len(sets) / statistics.median(rounds),
+        "best": len(sets) / min(rounds),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=1.5)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=20240601)
+    args = parser.parse_args()
+
+    for path in DEFINITIONS:
+        compiled = load_definition_file(path)
+        rng = random.Random(args.seed)
+        sets = [random_answers(compiled, rng) for _ in range(args.sets)]
+        for answers in sets[:50]:  # warm up, and prove the generated sets are valid
+            compiled.formulate(answers)
+        runs = sorted(
+            (run_once(compiled, sets, args.seconds) for _ in range(args.runs)), key=lambda r: r["median"]
+        )
+        median = runs[len(runs) // 2]
+        print(
+            f"{compiled.reference}: {median['median']:,.0f} formulations/s "
+            f"({1e6 / median['median']:.1f} µs each; median of {len(runs)} runs, each the median pass "
+            f"over {len(sets)} distinct answer sets, validation and explanations included); "
+            f"best pass {max(r['best'] for r in runs):,.0f}/s; goal 20,000/s on one core"
+        )
 
 
 if __name__ == "__main__":

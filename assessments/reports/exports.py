@@ -65,14 +65,53 @@ def _formulations(user):
     )
 
 
-def formulations_csv(*, user, progress: Progress) -> tuple[bytes, int]:
-    """What this user may see: their own patients, and their team's for a supervisor."""
-    return _write(FORMULATION_COLUMNS, _formulations(user), _formulation_row, progress)
+def formulations_csv(*, user, progress: Progress, patients: set | None = None) -> tuple[bytes, int]:
+    """What this user may see: their own patients, and their team's for a supervisor.
+    `patients`, when given, collects the uuids of the patients included."""
+    return _with_items(FORMULATION_COLUMNS, _formulations(user), _formulation_row, progress, patients)
 
 
-def research_csv(*, user, progress: Progress) -> tuple[bytes, int]:
+def research_csv(*, user, progress: Progress, patients: set | None = None) -> tuple[bytes, int]:
     """No names, no record numbers, no free text; pseudonyms and shifted dates."""
-    return _write(RESEARCH_COLUMNS, _formulations(user), _research_row, progress)
+    return _with_items(RESEARCH_COLUMNS, _formulations(user), _research_row, progress, patients)
+
+
+ITEM_PREFIX = "answer."
+MULTI_SEPARATOR = ";"  # option codes are [a-z0-9_], so a list joins and splits back without loss
+
+
+def _item_codes(queryset) -> list[str]:
+    """One column per coded item of every version in the export, older versions'
+    items first (cadi@1 and cadi@2 side by side); free text never (it can name anyone)."""
+    from assessments.questionsets.models import QuestionSetVersion
+
+    versions = QuestionSetVersion.objects.filter(
+        pk__in=queryset.order_by().values("question_set_version")
+    ).order_by("question_set__slug", "number")
+    codes: dict[str, None] = {}
+    for version in versions:
+        for code, item in compiled_for(version).definition.items.items():
+            if item.type != "text":
+                codes.setdefault(code)
+    return list(codes)
+
+
+def _item_cell(value) -> str:
+    if isinstance(value, list):
+        return MULTI_SEPARATOR.join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _with_items(
+    columns: list[str], queryset, row: Callable, progress: Progress, patients: set | None
+) -> tuple[bytes, int]:
+    codes = _item_codes(queryset)
+
+    def full_row(formulation):
+        answers = formulation.answers
+        return [*row(formulation), *(_item_cell(answers.get(code)) for code in codes)]
+
+    return _write([*columns, *(ITEM_PREFIX + code for code in codes)], queryset, full_row, progress, patients)
 
 
 def pseudonym(patient_uuid) -> str:
@@ -86,7 +125,9 @@ def date_shift_days(patient_uuid) -> int:
     return days if digest[4] % 2 else -days
 
 
-def _write(columns: list[str], queryset, row: Callable, progress: Progress) -> tuple[bytes, int]:
+def _write(
+    columns: list[str], queryset, row: Callable, progress: Progress, patients=None
+) -> tuple[bytes, int]:
     total = queryset.count()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -95,6 +136,8 @@ def _write(columns: list[str], queryset, row: Callable, progress: Progress) -> t
     count = 0
     for count, formulation in enumerate(queryset.iterator(chunk_size=200), start=1):
         writer.writerow([_safe_cell(value) for value in row(formulation)])
+        if patients is not None:
+            patients.add(formulation.interview.session.patient.uuid)
         if count % step == 0:
             progress(count * 100 // total)
     # UTF-8 with a byte-order mark: spreadsheet programs then read Polish letters right.

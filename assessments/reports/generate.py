@@ -24,18 +24,25 @@ def job_run(*, job_id: int) -> Claim:
 
     try:
         with translation.override(job.language):
-            content, content_type, rows = _build(job, progress)
+            content, content_type, rows, patients = _build(job, progress)
     except services.LostClaim:
         raise
     except BaseException:
         # Give the job back so the retry (or a "try again") can claim it at once.
         services.job_release(job_id=job_id, attempt=attempt)
         raise
-    services.job_finish(job_id=job_id, attempt=attempt, content=content, content_type=content_type, rows=rows)
+    services.job_finish(
+        job_id=job_id,
+        attempt=attempt,
+        content=content,
+        content_type=content_type,
+        rows=rows,
+        patients=patients,
+    )
     return claim
 
 
-def _build(job: ReportJob, progress) -> tuple[bytes, str, int]:
+def _build(job: ReportJob, progress) -> tuple[bytes, str, int, list[str]]:
     user = get_user_model().objects.get(pk=job.requested_by_id)
     if job.kind == ReportJob.Kind.PDF:
         # The access rule is checked again at run time: access may have ended since.
@@ -50,11 +57,12 @@ def _build(job: ReportJob, progress) -> tuple[bytes, str, int]:
         if formulation is None:
             raise services.JobRefused("NoAccess")
         progress(20)
-        return render.render_pdf(formulation), "application/pdf", 1
+        return render.render_pdf(formulation), "application/pdf", 1, []
+    patients: set = set()
     if job.kind == ReportJob.Kind.RESEARCH:
         if not user.is_superuser:
             raise services.JobRefused("NoAccess")
-        content, rows = exports.research_csv(user=user, progress=progress)
+        content, rows = exports.research_csv(user=user, progress=progress, patients=patients)
     else:
-        content, rows = exports.formulations_csv(user=user, progress=progress)
-    return content, "text/csv; charset=utf-8", rows
+        content, rows = exports.formulations_csv(user=user, progress=progress, patients=patients)
+    return content, "text/csv; charset=utf-8", rows, sorted(str(u) for u in patients)

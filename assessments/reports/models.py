@@ -60,6 +60,9 @@ class ReportJob(TimeStampedModel):
     # A short code (an exception class name), never data of a patient.
     error = models.CharField(max_length=100, blank=True)
     rows = models.PositiveIntegerField(null=True, blank=True)
+    # Uuids of the patients whose data an export holds: each download checks the
+    # requester may still see every one, and audits each by name (uuid).
+    patients = models.JSONField(default=list, blank=True, editable=False)
     content = models.BinaryField(null=True, editable=False)
     content_type = models.CharField(max_length=64, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)

@@ -8,9 +8,11 @@ REPORTS_JOB_LEASE_SECONDS; the redelivered task then takes the job over.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -79,7 +81,9 @@ def job_progress(*, job_id: int, attempt: int, percent: int) -> None:
         raise LostClaim
 
 
-def job_finish(*, job_id: int, attempt: int, content: bytes, content_type: str, rows: int) -> bool:
+def job_finish(
+    *, job_id: int, attempt: int, content: bytes, content_type: str, rows: int, patients: Sequence[str] = ()
+) -> bool:
     """Store the file and mark the job done, once; False when the claim was lost."""
     now = timezone.now()
     with transaction.atomic():
@@ -89,6 +93,7 @@ def job_finish(*, job_id: int, attempt: int, content: bytes, content_type: str, 
             content=content,
             content_type=content_type,
             rows=rows,
+            patients=list(patients),
             finished_at=now,
             expires_at=now + datetime.timedelta(days=settings.REPORTS_KEEP_DAYS),
         )
@@ -98,7 +103,7 @@ def job_finish(*, job_id: int, attempt: int, content: bytes, content_type: str, 
                 .select_related("formulation__interview__session__patient")
                 .get(pk=job_id)
             )
-            audit.record(Action.CREATE, job, patient=_patient_of(job), data={"kind": job.kind, "rows": rows})
+            _audit_per_patient(job, action=Action.CREATE, data={"kind": job.kind, "rows": rows})
     return bool(done)
 
 
@@ -114,10 +119,42 @@ def job_fail(*, job_id: int, error: str) -> None:
     )
 
 
-def report_download(*, job: ReportJob) -> bytes:
+def report_download(*, job: ReportJob, user) -> bytes:
+    """The file, if the requester may still see every patient in it (access may have
+    ended since it was made: a supervision over, a patient restricted); else
+    PermissionDenied, audited. Each patient included gets an audit entry."""
+    if job.patients and not _still_visible(job, user):
+        audit.record(Action.DENIED, job, data={"reason": "access_ended"})
+        raise PermissionDenied
     action = Action.PRINT if job.kind == ReportJob.Kind.PDF else Action.EXPORT
-    audit.record(action, job, patient=_patient_of(job), data={"kind": job.kind, "rows": job.rows})
+    _audit_per_patient(job, action=action, data={"kind": job.kind, "rows": job.rows})
     return bytes(job.content or b"")
+
+
+def _still_visible(job: ReportJob, user) -> bool:
+    from assessments.patients.models import Patient
+
+    wanted = set(job.patients)
+    visible = Patient.objects.visible_to(user).filter(uuid__in=wanted, processing_restricted=False)
+    return visible.count() == len(wanted)
+
+
+def _audit_per_patient(job: ReportJob, *, action: str, data: dict) -> None:
+    """One entry per patient in the file (a patient's access history then lists every
+    export holding their data); a PDF names its one patient."""
+    patient = _patient_of(job)
+    if patient is not None or not job.patients:
+        audit.record(action, job, patient=patient, data=data)
+        return
+    for uuid in job.patients:
+        audit.record(action, job, patient=_PatientRef(uuid), data=data)  # type: ignore[arg-type]
+
+
+class _PatientRef:
+    """Just the uuid of a patient, for an audit entry (no need to load the record)."""
+
+    def __init__(self, uuid: str):
+        self.uuid = uuid
 
 
 def reports_purge_expired(*, now: datetime.datetime | None = None) -> int:

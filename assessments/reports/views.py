@@ -100,7 +100,9 @@ def job_download(request, job_uuid):
     job = _job(request, job_uuid, with_content=True)
     if job.status != ReportJob.Status.DONE:
         raise Http404
-    response = HttpResponse(services.report_download(job=job), content_type=job.content_type)
+    response = HttpResponse(
+        services.report_download(job=job, user=request.user), content_type=job.content_type
+    )
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     # Patient data: never kept in shared or browser caches.
     response["Cache-Control"] = "no-store, private"

@@ -186,6 +186,11 @@ def _decided_reviews(formulation, supervisor, pairs_by_month: dict) -> None:
         )
         for copy, (when, (clinician, engine, boss)) in zip(copies, rows, strict=True)
     )
+    # bulk_create bypasses the services that keep the dashboard's summary up to date;
+    # rebuild it as the hourly beat task does.
+    from assessments.reviews import summary
+
+    summary.rebuild()
 
 
 def test_dashboard_gives_n_intervals_too_few_and_agreement_over_time(live_server, page, team, axe_check):

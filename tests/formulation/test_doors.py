@@ -37,6 +37,13 @@ BAD_INPUTS = [
     ({"answers": {"days_since_dose_change": 4000}}, "days_since_dose_change"),
     ({"answers": "not an object"}, "answers"),
     ({"answers": {}, "question_set": "nope@9"}, "question_set"),
+    # cadi@2 made other_sedative_use a list (spec 6.1); cadi@1 still takes one value.
+    ({"answers": {"other_sedative_use": "alcohol"}}, "other_sedative_use"),
+    ({"answers": {"other_sedative_use": "alcohol"}, "question_set": "cadi@2"}, "other_sedative_use"),
+    ({"answers": {"other_sedative_use": ["alcohol"]}, "question_set": "cadi@1"}, "other_sedative_use"),
+    ({"answers": {"other_sedative_use": ["both"]}, "question_set": "cadi@2"}, "other_sedative_use"),
+    ({"answers": {"low_mood": 5}, "question_set": "cadi@2"}, "low_mood"),
+    ({"answers": {"low_mood": 2}, "question_set": "cadi@1"}, "low_mood"),
 ]
 
 
@@ -75,6 +82,27 @@ def test_it_formulates_from_the_command_line_and_the_api_alike(login, clinician,
     assert response.status_code == 200
     assert response.json() == printed
     assert not Formulation.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_defaults_to_cadi2_and_takes_either_version_at_both_doors(login, clinician, cadi):
+    client = login(clinician)
+    answers = {"other_sedative_use": ["alcohol", "opioids"], "onset_pattern": "diffuse"}
+    for body, expected in [
+        ({"answers": answers}, "cadi@2"),
+        ({"answers": answers, "question_set": "cadi@2"}, "cadi@2"),
+        ({"answers": answers, "question_set": "cadi"}, "cadi@2"),
+        ({"answers": {"other_sedative_use": "alcohol"}, "question_set": "cadi@1"}, "cadi@1"),
+    ]:
+        text = json.dumps(body)
+        out = _command(text)
+        assert out.returncode == 0, out.stderr
+        printed = json.loads(out.stdout)
+        response = client.post(reverse("api-formulation-preview"), text, content_type="application/json")
+        assert response.status_code == 200 and response.json() == printed
+        assert printed["question_set"] == expected
+        assert ("overdose_risk" in printed["flags"]) == (expected == "cadi@2")
+        assert "sedative_substitution" in printed["flags"]
 
 
 @pytest.mark.django_db(transaction=True)

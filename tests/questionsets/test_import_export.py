@@ -210,3 +210,25 @@ def test_it_does_not_export_a_draft_interview(clinician, cadi, login):
 
     interview = draft_interview(patient_for(clinician), clinician)
     assert login(clinician).get(reverse("interview-fhir", args=[interview.uuid])).status_code == 404
+
+
+def test_it_exports_a_cadi2_list_item_as_every_chosen_answer(
+    clinician, cadi, django_capture_on_commit_callbacks
+):
+    from tests.conftest import PASSWORD
+    from tests.engine.engine_support import load_vignette
+    from tests.factories import finalized_interview, patient_for
+
+    answers = load_vignette("V2-P8-alcohol-pregabalin-passive-ideation-low-mood", folder="vignettes-v2")[
+        "answers"
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        interview, _ = finalized_interview(patient_for(clinician), clinician, answers, PASSWORD)
+    resource = QuestionnaireResponse(**fhir.questionnaire_response_resource(interview))
+    assert resource.questionnaire == "urn:zeus-assess:questionnaire:cadi|2"
+    given = {item.linkId: item.answer for group in resource.item for item in group.item}
+    assert [a.valueCoding.code for a in given["other_sedative_use"]] == ["alcohol", "gabapentinoids"]
+    assert given["low_mood"][0].valueCoding.code == "3"
+    questionnaire = Questionnaire(**fhir.questionnaire_resource(cadi))
+    items = {item.linkId: item for group in questionnaire.item for item in group.item}
+    assert items["other_sedative_use"].repeats is True and items["drug_half_life"].type == "choice"

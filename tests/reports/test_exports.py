@@ -163,3 +163,31 @@ def test_it_links_the_exports_from_the_patient_list(clinician, superuser, login)
     assert reverse("report-export-start") in page and reverse("report-research-start") not in page
     page = login(superuser).get(reverse("patient-list")).content.decode()
     assert reverse("report-research-start") in page
+
+
+def test_it_exports_a_column_per_item_of_both_versions_without_losing_a_list(
+    finalize, clinician, superuser, export
+):
+    from assessments.interviews.models import Interview
+    from assessments.questionsets.services import shipped_version
+
+    on_cadi2 = finalize("P8-anxiety-with-alcohol", impression="mainly_anxiety")
+    on_cadi1 = finalize("P3-mixed", impression="mixed")
+    # Stored as if made before cadi@2: its answers in cadi@1's form, on cadi@1.
+    old = shipped_version(1)
+    Interview.objects.filter(pk=on_cadi1.interview.pk).update(question_set_version=old)
+    type(on_cadi1).objects.filter(pk=on_cadi1.pk).update(
+        question_set_version=old, answers={**on_cadi1.answers, "other_sedative_use": "both"}
+    )
+    for user, key in ((clinician, "record_number"), (superuser, None)):
+        _, _, rows, _ = export(user, "export" if key else "research")
+        header = list(rows[0])
+        for code in ("other_sedative_use", "low_mood", "severe_withdrawal_signs", "cue_contexts"):
+            assert f"answer.{code}" in header
+        assert "answer.clinician_notes" not in header and "answer.patient_words" not in header
+        cells = sorted(row["answer.other_sedative_use"] for row in rows)
+        assert cells == sorted(["both", ";".join(on_cadi2.answers["other_sedative_use"])])
+        assert (
+            ";".join(on_cadi2.answers["other_sedative_use"]).split(";")
+            == on_cadi2.answers["other_sedative_use"]
+        )

@@ -138,7 +138,7 @@ def test_the_publish_gate_refuses_markup_naming_the_field(cadi, qs_admin):
     definition["sections"][1]["items"][0]["help"] = {"en": "See {{ request.user }}", "pl": "Zobacz"}
     qs_services.version_definition_save(version=draft, definition=definition, user=qs_admin, change={})
     with pytest.raises(qs_services.PublishRefused) as refused:
-        qs_services.version_publish(version=draft, user=qs_admin, password=PASSWORD)
+        qs_services.version_publish(version=draft, user=qs_admin, password=PASSWORD, texts_confirmed=True)
     section = definition["sections"][1]
     item = section["items"][0]["code"]
     assert sorted(refused.value.errors) == [
@@ -159,4 +159,9 @@ def test_the_publish_gate_accepts_plain_comparisons(cadi, qs_admin):
         "pl": "Mniej niż < 3 dni",
     }
     qs_services.version_definition_save(version=draft, definition=definition, user=qs_admin, change={})
-    assert qs_services.version_publish(version=draft, user=qs_admin, password=PASSWORD).status == "published"
+    assert (
+        qs_services.version_publish(
+            version=draft, user=qs_admin, password=PASSWORD, texts_confirmed=True
+        ).status
+        == "published"
+    )
