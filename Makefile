@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run install install-dev test lint format migrations-check check-deploy bench-engine worker beat web
+.PHONY: run install install-dev test lint format migrations-check check-deploy bench bench-engine worker beat web
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ migrations-check: install
 check-deploy: install
 	DEBUG=0 SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  ALLOWED_HOSTS=zeus.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+## Every page against a bare Django view under the same gunicorn (see README, Benchmarks).
+BENCH_ARGS ?=
+bench: install-dev
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 bench-engine: install
 	$(PY) scripts/bench_engine.py

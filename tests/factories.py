@@ -1,15 +1,33 @@
 """Small builders for clinical records, going through the services like the app does."""
 
 import datetime
-import json
 
 from assessments.interviews import services as interview_services
 from assessments.patients.services import medication_add, patient_create
-from tests.engine.engine_support import shared_dir
+from tests.engine.engine_support import load_vignette
 
 
 def vignette(name: str) -> dict:
-    return json.loads((shared_dir() / "vignettes" / f"{name}.json").read_text())
+    """A cadi@1 worked case with its answers written for cadi@2, the version new
+    interviews start on (tests of cadi@1 behaviour use the engine tests' own copy)."""
+    case = load_vignette(name)
+    case["answers"] = on_cadi2(case["answers"])
+    return case
+
+
+# cadi@2 made other_sedative_use a list and dropped "both" (spec 6.1: list both).
+_SEDATIVES_AS_LIST = {"both": ["alcohol", "other_sedatives"]}
+
+
+def on_cadi2(answers: dict) -> dict:
+    """The same clinical answers in cadi@2's form: sedatives as a list, and the new
+    required severe-withdrawal screen answered "none" (spec 6.1) unless given."""
+    converted = dict(answers)
+    sedatives = converted.get("other_sedative_use")
+    if isinstance(sedatives, str):
+        converted["other_sedative_use"] = _SEDATIVES_AS_LIST.get(sedatives, [sedatives])
+    converted.setdefault("severe_withdrawal_signs", ["none"])
+    return converted
 
 
 def patient_for(clinician, **kwargs):
@@ -41,10 +59,30 @@ def draft_interview(patient, clinician, *, date: datetime.date | None = None):
     )
 
 
+# The safety screens the version requires before finalizing (spec 6.1), answered
+# "none" where a fixture does not say otherwise: such fixtures are about something else.
+_REQUIRED_NONE = {
+    "suicidal_thoughts": "none",
+    "other_sedative_use": ["none"],
+    "severe_withdrawal_signs": ["none"],
+}
+
+
 def finalized_interview(patient, clinician, answers: dict, password: str, *, date=None):
+    from assessments.formulation.services import compiled_for
+
     interview = draft_interview(patient, clinician, date=date)
+    definition = compiled_for(interview.question_set_version).definition
+    defaults = {
+        code: value
+        for code, value in _REQUIRED_NONE.items()
+        if code in definition.items and definition.items[code].required
+    }
     interview_services.interview_save_draft(
-        interview=interview, user=clinician, answers=answers, lock_version=interview.lock_version
+        interview=interview,
+        user=clinician,
+        answers={**defaults, **answers},
+        lock_version=interview.lock_version,
     )
     interview.refresh_from_db()
     # Many fixtures finalize deliberately partial answer sets: confirmed as incomplete.

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "assessments.core.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -159,6 +160,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "mark-overdue-reviews": {"task": "reviews.mark_overdue", "schedule": 3600.0},
     "purge-report-files": {"task": "reports.purge_expired", "schedule": 3600.0},
+    "rebuild-review-summary": {"task": "reviews.rebuild_summary", "schedule": 3600.0},
 }
 # A report job claimed this long ago without finishing is presumed dead (its worker
 # was lost) and may be taken over; keep it above the report tasks' time limits.
@@ -176,6 +178,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read on every request. With Redis (one cache for every worker) reads
+# come from the cache and the database keeps them (write-through); a per-process
+# cache could keep a logged-out session alive in another worker, so without Redis
+# they stay in the database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
 
 # --- Authentication -------------------------------------------------------
 PASSWORD_HASHERS = [
@@ -248,6 +257,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "assessments.core.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["assessments.core.api.JSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Zeus Assess API",

@@ -9,10 +9,14 @@ from .roles import Role, user_roles
 
 SESSION_STARTED = "zeus_started_at"
 SESSION_SEEN = "zeus_last_seen"
+# The idle clock needs minute precision: refreshing the last-seen time on every
+# request would write the session (UPDATE and COMMIT) on every page.
+SEEN_RESOLUTION_SECONDS = 60
 
 
 class SessionLimitsMiddleware:
-    """Log out after 30 idle minutes and, whatever the activity, after 12 hours.
+    """Log out after 30 idle minutes (give or take the minute of SEEN_RESOLUTION_SECONDS)
+    and, whatever the activity, after 12 hours.
 
     Django's own expiry slides with every save, so it cannot give an absolute limit;
     the start time is kept in the session and checked here.
@@ -32,7 +36,8 @@ class SessionLimitsMiddleware:
             ):
                 logout(request)
                 return redirect(f"{reverse('login')}?expired=1")
-            request.session[SESSION_SEEN] = now
+            if now - seen >= SEEN_RESOLUTION_SECONDS or SESSION_SEEN not in request.session:
+                request.session[SESSION_SEEN] = now
         return self.get_response(request)
 
 

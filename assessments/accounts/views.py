@@ -1,6 +1,7 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from assessments.core.audit import audit_list_view
 from assessments.questionsets.models import QuestionSetVersion
 
 from .roles import Role, user_roles
@@ -15,6 +16,13 @@ def home(request):
 
         # Unacknowledged urgent safety flags stay on top of the supervisor's home page.
         context["safety_alerts"] = list(review_selectors.unacknowledged_safety(request.user)[:20])
+        if context["safety_alerts"]:
+            # The alerts show record numbers: reading them is audited, naming each patient.
+            audit_list_view(
+                request=request,
+                listing="safety_alerts",
+                patient_uuids=[review.interview.session.patient.uuid for review in context["safety_alerts"]],
+            )
         context["pending_count"] = review_selectors.review_queue(user=request.user).count()
     if Role.QUESTIONSET_ADMIN in roles:
         context["versions"] = QuestionSetVersion.objects.select_related("question_set").order_by(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from assessments.accounts.roles import Role, has_role
 
+from .audit import audit_list_view
 from .models import AuditEntry
 
 
@@ -64,6 +65,9 @@ def audit_log_view(request):
         Patient.objects.visible_to(request.user).filter(uuid__in=shown).values_list("uuid", "record_number")
     )
     rows = [{"entry": e, "record_number": numbers.get(e.patient_uuid, "")} for e in page]
+    if numbers:
+        # Record numbers are patient data: showing them is a read, audited per patient.
+        audit_list_view(request=request, listing="audit", patient_uuids=sorted(numbers, key=str))
     users = get_user_model().objects.filter(pk__in=entries.values("user")).order_by("username")
     return render(
         request,

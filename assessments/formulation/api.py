@@ -1,8 +1,9 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from assessments.core.api import JSONParser
 
 from .services import PreviewInputError, formulation_preview
 

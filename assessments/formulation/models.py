@@ -23,6 +23,11 @@ class Flag(models.TextChoices):
     SAFETY_URGENT = "safety_urgent", _("Safety: urgent")
     SAFETY_REVIEW = "safety_review", _("Safety: review")
     SEDATIVE_SUBSTITUTION = "sedative_substitution", _("Sedative substitution")
+    # cadi@2 (clinical spec, section 6.4)
+    MEDICAL_URGENT = "medical_urgent", _("Medical: urgent")
+    OVERDOSE_RISK = "overdose_risk", _("Overdose risk")
+    MOOD_REVIEW = "mood_review", _("Mood review")
+    POSSIBLE_PROTRACTED_WITHDRAWAL = "possible_protracted_withdrawal", _("Possible protracted withdrawal")
 
 
 class FormulationQuerySet(models.QuerySet):
@@ -56,6 +61,8 @@ class Formulation(models.Model):
     # Copied out of `result` so that queues and statistics can filter in the database.
     dominant = models.CharField(max_length=16, choices=Dominant.choices)
     craving_share = models.PositiveSmallIntegerField(null=True)
+    # Any urgent flag (safety_urgent or, since cadi@2, medical_urgent): it puts the
+    # review first in the queue and asks a supervisor to acknowledge it by name.
     safety_urgent = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.core.texts import localized
 
-from .models import Dominant
+from .models import Dominant, Flag
 
 DOMINANT_TEXT = {
     Dominant.CRAVING: _("Mainly medication craving: relapse prevention around craving comes first."),
@@ -123,3 +123,13 @@ def _with_answer_texts(rule: dict, definition, language: str) -> dict:
         answer = _answer_text(item, ev["answer"], language, definition)
         evidence.append({**ev, "question": question, "answer_text": answer})
     return {**rule, "evidence": evidence}
+
+
+def dominant_label(code: str) -> str:
+    return str(dict(Dominant.choices).get(code, code))
+
+
+def flag_label(code: str) -> str:
+    """The translated label of a contract flag; a flag without one of its own (added by
+    a newer question-set version) reads as its code made readable, never hidden."""
+    return str(dict(Flag.choices).get(code) or code.replace("_", " ").capitalize())

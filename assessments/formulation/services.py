@@ -5,6 +5,7 @@ from django.db import transaction
 from assessments.questionsets.models import QuestionSetVersion
 
 from .engine import CompiledQuestionSet, load_definition
+from .engine.records import URGENT_FLAGS
 from .models import Formulation
 
 # Compiling a definition (validation, expression compilation) is the expensive
@@ -53,7 +54,7 @@ def formulation_create(
         result=result,
         dominant=result["dominant"],
         craving_share=result["craving_share"],
-        safety_urgent="safety_urgent" in result["flags"],
+        safety_urgent=any(flag in result["flags"] for flag in URGENT_FLAGS),
         created_by=user,
     )
 

@@ -6,8 +6,6 @@ browser shows exactly the messages the command line and the API give.
 
 import re
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone, translation
@@ -16,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.core.errors import reject_control_characters
 from assessments.core.texts import localized
+
+from .layout import InterviewLayout, build_layout
 
 WHOLE_NUMBER = re.compile(r"^-?\d+$")
 NONE_OF_THESE = "__none_of_these__"
@@ -85,59 +85,17 @@ def _field(item, definition, language: str) -> forms.Field:
     )
 
 
-def _item_block(item) -> Div:
-    attrs = {"css_class": "interview-item mb-3", "css_id": f"item-{item.code}"}
-    if item.visible_if:
-        controller, mode, values = item.visible_if
-        attrs.update(
-            data_visible_item=controller, data_visible_mode=mode, data_visible_values=" ".join(sorted(values))
-        )
-    if getattr(item, "required", False):
-        attrs["css_class"] += " is-required"
-    error = HTML(
-        f'<div id="err-{item.code}" class="field-error text-warning-emphasis small" aria-live="polite">'
-        f"{{{{ item_errors.{item.code}|default:'' }}}}</div>"
-    )
-    if item.type == "text":
-        # Filled in by interview.js as the clinician types.
-        counter = HTML(
-            f'<div id="count-{item.code}" class="char-count small text-body-secondary" '
-            f'data-count-for="{item.code}"></div>'
-        )
-        return Div(item.code, counter, error, **attrs)
-    return Div(item.code, error, **attrs)
-
-
-def build_layout(definition, language: str) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    fieldsets = []
-    for section in definition.sections:
-        blocks = [_item_block(definition.items[code]) for code in section.items]
-        fieldsets.append(
-            Fieldset(
-                localized(section.title, language),
-                *blocks,
-                css_id=f"section-{section.code}",
-                css_class="interview-section",
-            )
-        )
-    helper.layout = Layout(*fieldsets)
-    return helper
-
-
 # Form classes and layouts are built once per (version, language), not per request.
-_form_cache: dict[tuple, tuple[type, FormHelper]] = {}
+_form_cache: dict[tuple, tuple[type, InterviewLayout]] = {}
 
 
-def interview_form_class(*, version, compiled, language: str) -> tuple[type, FormHelper]:
+def interview_form_class(*, version, compiled, language: str) -> tuple[type, InterviewLayout]:
     key = (version.pk, version.updated_at.isoformat(), language)
     if key not in _form_cache:
         definition = compiled.definition
         fields = {code: _field(item, definition, language) for code, item in definition.items.items()}
         form_class = type("InterviewForm", (InterviewForm,), {**fields, "item_types": _types(definition)})
-        _form_cache[key] = (form_class, build_layout(definition, language))
+        _form_cache[key] = (form_class, build_layout(definition, form_class, language))
     return _form_cache[key]
 
 

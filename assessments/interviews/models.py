@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessments.core.models import TimeStampedModel
 from assessments.patients.models import Patient, restrict_to_patients
@@ -40,7 +41,7 @@ class Interview(TimeStampedModel):
     locked; a correction is a new interview that `amends` it."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("interview status", "Draft")
         FINALIZED = "finalized", _("Finalized")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -53,7 +53,10 @@ def session_start(*, patient: Patient, user, date: datetime.date, request=None) 
     pre-filled from the medication history."""
     version = version_resolve(None)
     session = ClinicalSession.objects.create(patient=patient, clinician=user, date=date)
-    answers = medication_prefill(entries=list(patient.medication_entries.all()), today=date)
+    prefill = medication_prefill(entries=list(patient.medication_entries.all()), today=date)
+    # Only what this version asks (a version without drug_half_life gets no value for it).
+    items = compiled_for(version).definition.items
+    answers = {code: value for code, value in prefill.items() if code in items}
     interview = Interview.objects.create(session=session, question_set_version=version, answers=answers)
     audit_log(request=request, user=user, action=Action.CREATE, obj=session, patient=patient)
     audit_log(request=request, user=user, action=Action.CREATE, obj=interview, patient=patient)

@@ -16,6 +16,7 @@ from assessments.patients.views import own_patient_or_403
 
 from . import services
 from .forms import SessionForm, initial_from_answers, interview_form_class
+from .layout import field_values
 from .models import Interview
 from .selectors import interview_answer_rows
 
@@ -40,11 +41,11 @@ def _own_interview(request, interview_uuid) -> Interview:
 
 def _form(interview: Interview, data=None):
     compiled = compiled_for(interview.question_set_version)
-    form_class, helper = interview_form_class(
+    form_class, layout = interview_form_class(
         version=interview.question_set_version, compiled=compiled, language=current_language()
     )
     form = form_class(data, initial=initial_from_answers(interview.answers))
-    form.helper = helper
+    form.layout = layout
     return form, compiled
 
 
@@ -68,7 +69,12 @@ def _page(request, interview, *, form=None, errors=None, status=200):
     if editable:
         form = form or _form(interview)[0]
         errors = errors or {}
-        context.update(form=form, item_errors=errors, general_error=errors.get("__all__"))
+        context.update(
+            form=form,
+            sections=form.layout.sections,
+            fields=form.layout.render(field_values(form), errors),
+            general_error=errors.get("__all__"),
+        )
         context["password_error"] = errors.get("password")
         context["incomplete_error"] = errors.get(services.INCOMPLETE)
         context["error_summary"] = _error_summary(form, errors)

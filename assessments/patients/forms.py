@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.core.errors import reject_control_characters
 
+from .equivalence import CONFIRM_ABOVE_MG, REFUSE_ABOVE_MG, diazepam_equivalent
 from .models import MedicationEntry, Patient
 
 # Date inputs always carry ISO dates: a browser's <input type="date"> accepts nothing
@@ -34,6 +35,10 @@ class PatientForm(forms.ModelForm):
 
 
 class MedicationForm(forms.ModelForm):
+    confirm_high_dose = forms.BooleanField(
+        label=_("I confirm this dose (above 100 mg diazepam equivalent a day)"), required=False
+    )
+
     class Meta:
         model = MedicationEntry
         fields = ["drug", "kind", "daily_dose_mg", "date"]
@@ -54,7 +59,33 @@ class MedicationForm(forms.ModelForm):
             self.add_error("daily_dose_mg", _("A stop has a daily dose of 0 mg."))
         if cleaned.get("date") and cleaned["date"] > datetime.date.today():
             self.add_error("date", _("The date cannot be in the future."))
+        self._check_plausible(cleaned.get("drug"), dose, cleaned.get("confirm_high_dose"))
         return cleaned
+
+    def entry_data(self) -> dict:
+        """The entry's own facts for the service (not the confirmation, nor a reason)."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def _check_plausible(self, drug, dose, confirmed) -> None:
+        """Spec 6.5: above 100 mg diazepam equivalent a day ask for confirmation,
+        above 1,000 mg refuse (a unit or decimal-point slip, not a dose)."""
+        if not drug or dose is None or dose < 0:
+            return
+        equivalent = diazepam_equivalent(drug=drug, daily_dose_mg=dose)
+        if equivalent > REFUSE_ABOVE_MG:
+            self.add_error(
+                "daily_dose_mg",
+                _(
+                    "%(mg)s mg diazepam equivalent a day is not a plausible dose (above 1,000 mg); check the unit."  # noqa: E501
+                )
+                % {"mg": equivalent},
+            )
+        elif equivalent > CONFIRM_ABOVE_MG and not confirmed:
+            self.add_error(
+                "confirm_high_dose",
+                _("%(mg)s mg diazepam equivalent a day is above 100 mg: confirm the dose to save it.")
+                % {"mg": equivalent},
+            )
 
     def _post_clean(self):
         # The model's own checks need the computed equivalent; the service sets it.

@@ -2,6 +2,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.accounts.models import Supervision
 from assessments.core.models import TimeStampedModel
 
-from .equivalence import DEFAULT_TABLE, TABLES, diazepam_equivalent
+from .equivalence import DEFAULT_TABLE, REFUSE_ABOVE_MG, TABLES, diazepam_equivalent, equivalence_text
 
 # No 0/O or 1/I: record numbers are read aloud and typed from paper.
 _RECORD_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -101,13 +102,33 @@ class MedicationEntry(models.Model):
     """One dated fact of the medication history: a dose taken, reduced or stopped."""
 
     class Drug(models.TextChoices):
+        # Every drug of the equivalence table (spec 6.3/6.5: Ashton's table, z-drugs included).
         ALPRAZOLAM = "alprazolam", _("Alprazolam")
+        BROMAZEPAM = "bromazepam", _("Bromazepam")
         CHLORDIAZEPOXIDE = "chlordiazepoxide", _("Chlordiazepoxide")
+        CLOBAZAM = "clobazam", _("Clobazam")
         CLONAZEPAM = "clonazepam", _("Clonazepam")
+        CLORAZEPATE = "clorazepate", _("Clorazepate")
         DIAZEPAM = "diazepam", _("Diazepam")
+        ESTAZOLAM = "estazolam", _("Estazolam")
+        FLUNITRAZEPAM = "flunitrazepam", _("Flunitrazepam")
+        FLURAZEPAM = "flurazepam", _("Flurazepam")
+        HALAZEPAM = "halazepam", _("Halazepam")
+        KETAZOLAM = "ketazolam", _("Ketazolam")
+        LOPRAZOLAM = "loprazolam", _("Loprazolam")
         LORAZEPAM = "lorazepam", _("Lorazepam")
+        LORMETAZEPAM = "lormetazepam", _("Lormetazepam")
+        MEDAZEPAM = "medazepam", _("Medazepam")
+        NITRAZEPAM = "nitrazepam", _("Nitrazepam")
         OXAZEPAM = "oxazepam", _("Oxazepam")
+        PRAZEPAM = "prazepam", _("Prazepam")
+        QUAZEPAM = "quazepam", _("Quazepam")
         TEMAZEPAM = "temazepam", _("Temazepam")
+        TRIAZOLAM = "triazolam", _("Triazolam")
+        ZALEPLON = "zaleplon", _("Zaleplon")
+        ZOLPIDEM = "zolpidem", _("Zolpidem")
+        ZOPICLONE = "zopiclone", _("Zopiclone")
+        ESZOPICLONE = "eszopiclone", _("Eszopiclone")
 
     class Kind(models.TextChoices):
         DOSE = "dose", _("Current dose")
@@ -153,6 +174,18 @@ class MedicationEntry(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.drug} {self.daily_dose_mg} mg"
+
+    def clean(self):
+        # Spec 6.5: no path stores an implausible dose (the form also asks to confirm >100).
+        if self.diazepam_equivalent_mg is not None and self.diazepam_equivalent_mg > REFUSE_ABOVE_MG:
+            raise ValidationError(
+                {"daily_dose_mg": _("Above 1,000 mg diazepam equivalent a day: not a plausible dose.")}
+            )
+
+    @property
+    def equivalence_shown(self) -> str:
+        """The table's figure for this drug, its range and the midpoint used (spec 6.5)."""
+        return equivalence_text(self.drug) if self.drug in TABLES[self.equivalence_table] else ""
 
     def compute_equivalent(self):
         self.diazepam_equivalent_mg = diazepam_equivalent(

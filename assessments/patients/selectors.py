@@ -56,6 +56,35 @@ def patient_sessions(patient: Patient):
     )
 
 
+def patient_sessions_overview(patient: Patient):
+    """The sessions as the patient page lists them: no JSON is loaded. With 200
+    sessions, loading each interview's question-set definition (and every answer set
+    and result) took most of a second; the page shows codes, statuses and shares."""
+    formulations = Formulation.objects.only(
+        "uuid", "interview_id", "dominant", "craving_share", "created_at"
+    ).order_by("-created_at")
+    interviews = (
+        Interview.objects.select_related("question_set_version__question_set")
+        .only(
+            "uuid",
+            "session_id",
+            "status",
+            "amends_id",
+            "created_at",
+            "question_set_version__number",
+            "question_set_version__question_set__slug",
+        )
+        .prefetch_related(Prefetch("formulations", queryset=formulations))
+        .order_by("created_at")
+    )
+    return (
+        ClinicalSession.objects.filter(patient=patient)
+        .select_related("clinician")
+        .prefetch_related(Prefetch("interviews", queryset=interviews))
+        .order_by("-date", "-created_at")
+    )
+
+
 def patient_timeline(*, sessions, entries) -> list[dict]:
     """One point per finalized interview (an amended original gives way to its finalized
     amendment): shares and the diazepam-equivalent dose in force on the session date.
@@ -77,8 +106,11 @@ def patient_timeline(*, sessions, entries) -> list[dict]:
             points.append(
                 {
                     "date": session.date.isoformat(),
-                    "craving_share": None if insufficient else formulation.result.get("craving_share"),
-                    "anxiety_share": None if insufficient else formulation.result.get("anxiety_share"),
+                    # The stored copy of the result's share (the two always add up to 100).
+                    "craving_share": None if insufficient else formulation.craving_share,
+                    "anxiety_share": None
+                    if insufficient or formulation.craving_share is None
+                    else 100 - formulation.craving_share,
                     "dominant": formulation.dominant,
                     "dominant_text": str(formulation.get_dominant_display()),
                     "diazepam_mg": dose,

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from assessments.core.audit import Action, audit_log
 
+from .equivalence import half_life_class
 from .models import MedicationEntry, Patient
 
 
@@ -100,19 +101,26 @@ def current_entries(entries) -> list[MedicationEntry]:
 
 
 def medication_prefill(*, entries: list[MedicationEntry], today: datetime.date) -> dict:
-    """`med_status` and `days_since_dose_change` as the history implies them, for a
-    new interview to start from (the clinician can change both)."""
-    entries = current_entries(entries)
+    """`med_status`, `days_since_dose_change` and `drug_half_life` as the history up to
+    the session date implies them, for a new interview to start from (spec 6.5: the
+    latest change before the session, and its drug; the clinician can change all three)."""
+    entries = [entry for entry in current_entries(entries) if entry.date <= today]
     if not entries:
         return {}
     history = sorted(entries, key=lambda e: (e.date, e.created_at))
     last = history[-1]
     if last.kind == MedicationEntry.Kind.STOP:
-        return {"med_status": "discontinued", "days_since_dose_change": _days(today, last.date)}
-    changes = [e for e in history if e.kind == MedicationEntry.Kind.REDUCTION]
-    if changes:
-        return {"med_status": "tapering", "days_since_dose_change": _days(today, changes[-1].date)}
-    return {"med_status": "stable_dose"}
+        change, status = last, "discontinued"
+    else:
+        changes = [e for e in history if e.kind == MedicationEntry.Kind.REDUCTION]
+        if not changes:
+            return {"med_status": "stable_dose"}
+        change, status = changes[-1], "tapering"
+    return {
+        "med_status": status,
+        "days_since_dose_change": _days(today, change.date),
+        "drug_half_life": half_life_class(change.drug),
+    }
 
 
 def _days(today: datetime.date, then: datetime.date) -> int:

@@ -46,7 +46,7 @@ def patient_create(request):
 
 def detail_context(request, patient, **forms):
     entries = list(patient.medication_entries.all())
-    sessions = list(selectors.patient_sessions(patient))
+    sessions = list(selectors.patient_sessions_overview(patient))
     superseded = {e.supersedes_id for e in entries if e.supersedes_id}
     today = timezone.localdate()
     timeline = selectors.patient_timeline(sessions=sessions, entries=entries)
@@ -75,7 +75,7 @@ def medication_add(request, patient_uuid):
     patient = own_patient_or_403(request, patient_uuid)
     form = MedicationForm(request.POST)
     if form.is_valid():
-        services.medication_add(patient=patient, user=request.user, request=request, **form.cleaned_data)
+        services.medication_add(patient=patient, user=request.user, request=request, **form.entry_data())
         messages.success(request, _("Medication entry added."))
         return redirect("patient-detail", patient_uuid=patient.uuid)
     context = detail_context(request, patient, medication_form=form)
@@ -90,10 +90,10 @@ def medication_correct(request, patient_uuid, entry_uuid):
     initial = {f: getattr(entry, f) for f in ("drug", "kind", "daily_dose_mg", "date")}
     form = MedicationCorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.entry_data()
         try:
             services.medication_correct(
-                entry=entry, user=request.user, request=request, reason=data.pop("reason"), **data
+                entry=entry, user=request.user, request=request, reason=form.cleaned_data["reason"], **data
             )
         except services.CorrectionError:
             messages.error(request, _("This entry was already corrected; correct the correction instead."))

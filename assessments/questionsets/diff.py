@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from assessments.formulation.engine import CompiledQuestionSet
 
+from .translations import text_changes
+
 ITEM_FIELDS = ("type", "section", "core", "text", "help", "minimum", "maximum", "visible_if", "anchors")
 RULE_FIELDS = ("when", "direction", "weight", "flag", "label", "rationale")
 
@@ -22,7 +24,9 @@ class VersionDiff:
     weights_added: list = field(default_factory=list)  # [{id, direction, weight}]
     weights_removed: list = field(default_factory=list)
     weights_changed: list = field(default_factory=list)  # [{id, direction, before, after}]
-    rules_changed: list = field(default_factory=list)  # [{id, fields}] compound rules
+    rules_changed: list = field(default_factory=list)  # [{id, fields, changes: [{field, before, after}]}]
+    # Every text, per language, old beside new: [{where, language, before, after}].
+    texts_changed: list = field(default_factory=list)
     test_cases_added: list = field(default_factory=list)
     test_cases_removed: list = field(default_factory=list)
     test_cases_changed: list = field(default_factory=list)
@@ -32,8 +36,18 @@ class VersionDiff:
         return not any(getattr(self, name) for name in self.__dataclass_fields__)
 
 
-def version_diff(old: CompiledQuestionSet, new: CompiledQuestionSet) -> VersionDiff:
+def version_diff(
+    old: CompiledQuestionSet,
+    new: CompiledQuestionSet,
+    *,
+    old_definition: dict | None = None,
+    new_definition: dict | None = None,
+) -> VersionDiff:
+    """What changed from `old` to `new`; given the stored documents too, every changed
+    text is listed per language with its old and new wording."""
     diff = VersionDiff()
+    if old_definition is not None and new_definition is not None:
+        diff.texts_changed = text_changes(old_definition, new_definition)
     _items(diff, old.definition.items, new.definition.items)
     _weights(diff, old.rule_catalogue(), new.rule_catalogue())
     _rules(diff, old.definition.rules, new.definition.rules)
@@ -97,7 +111,13 @@ def _rules(diff: VersionDiff, old: tuple, new: tuple) -> None:
         if rule.id in before:
             fields = [name for name in RULE_FIELDS if getattr(rule, name) != getattr(before[rule.id], name)]
             if fields:
-                diff.rules_changed.append({"id": rule.id, "fields": fields})
+                # Labels are texts (listed per language with the other texts).
+                changes = [
+                    {"field": name, "before": getattr(before[rule.id], name), "after": getattr(rule, name)}
+                    for name in fields
+                    if name != "label"
+                ]
+                diff.rules_changed.append({"id": rule.id, "fields": fields, "changes": changes})
 
 
 def _test_cases(diff: VersionDiff, old: tuple, new: tuple) -> None:

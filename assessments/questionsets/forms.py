@@ -5,13 +5,30 @@ import json
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from assessments.formulation.engine.records import ITEM_TYPES, KNOWN_FLAGS, SCALE_MAX
+from assessments.formulation.engine.records import ITEM_TYPES, KNOWN_FLAGS, MAX_WEIGHT, SCALE_MAX
 from assessments.formulation.engine.scoring import DOMINANT_STATES
+from assessments.formulation.presentation import dominant_label, flag_label
 
 LANGUAGE_NAMES = {"en": _("English"), "pl": _("Polish")}
 DIRECTION_CHOICES = [("craving", _("Craving")), ("anxiety", _("Anxiety"))]
+
+
+# Integer items (days, counts) answer within these bounds at most.
+INTEGER_LIMIT = 100_000
+WEIGHT_ERRORS = {
+    "min_value": _("A weight cannot be below 0."),
+    "max_value": _("A weight is at most %(limit_value)s (the strongest cadi weight is 3.5)."),
+    "invalid": _("Give a number, e.g. 0.5 or 2."),
+}
+
+
+def _weight_field(label, **kwargs) -> forms.FloatField:
+    return forms.FloatField(
+        label=label, min_value=0, max_value=MAX_WEIGHT, error_messages=WEIGHT_ERRORS, **kwargs
+    )
 
 
 def _helper() -> FormHelper:
@@ -58,8 +75,15 @@ class ItemForm(TextsMixin, forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=[(t, t) for t in ITEM_TYPES])
     section = forms.ChoiceField(label=_("Section"))
     core = forms.BooleanField(label=_("Core item (counts for completeness)"), required=False)
-    minimum = forms.IntegerField(label=_("Minimum (integer items)"), required=False)
-    maximum = forms.IntegerField(label=_("Maximum (integer items)"), required=False)
+    required = forms.BooleanField(
+        label=_("Required (must be answered before an interview can be finalized)"), required=False
+    )
+    minimum = forms.IntegerField(
+        label=_("Minimum (integer items)"), required=False, min_value=0, max_value=INTEGER_LIMIT
+    )
+    maximum = forms.IntegerField(
+        label=_("Maximum (integer items)"), required=False, min_value=0, max_value=INTEGER_LIMIT
+    )
     scale_craving = forms.CharField(
         label=_("Scale weights for craving, points 0-4"), required=False, help_text=_("e.g. 0, 0.5, 1, 2, 3")
     )
@@ -100,6 +124,7 @@ class ItemForm(TextsMixin, forms.Form):
             "type": item.get("type"),
             "section": section_code,
             "core": item.get("core", False),
+            "required": item.get("required", False),
             "minimum": item.get("min"),
             "maximum": item.get("max"),
             "rationale": item.get("rationale") if item.get("weights") else "",
@@ -127,7 +152,18 @@ class ItemForm(TextsMixin, forms.Form):
             return None
         if len(values) != SCALE_MAX + 1:
             self.add_error(name, _("Give one weight for each point from 0 to 4."))
+        elif any(not 0 <= value <= MAX_WEIGHT for value in values):
+            self.add_error(name, _("Each weight is from 0 to %(limit)s.") % {"limit": MAX_WEIGHT})
+        elif any(after < before for before, after in zip(values, values[1:], strict=False)) or values[0]:
+            self.add_error(name, _("Start at 0 and never fall as the scale rises."))
         return values
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("minimum"), cleaned.get("maximum")
+        if low is not None and high is not None and high < low:
+            self.add_error("maximum", _("The maximum must not be below the minimum."))
+        return cleaned
 
     def item(self, *, existing: dict | None, options: list | None) -> dict:
         """The item as the definition stores it. Keys this form does not manage
@@ -135,7 +171,11 @@ class ItemForm(TextsMixin, forms.Form):
         data = self.cleaned_data
         item = {k: v for k, v in (existing or {}).items() if k in ("breadth", "anchors", "max_length")}
         item.update(code=data["code"], type=data["type"], text=self.texts("text", self.languages))
-        for key, value in (("help", self.texts("help", self.languages)), ("core", data["core"] or None)):
+        for key, value in (
+            ("help", self.texts("help", self.languages)),
+            ("core", data["core"] or None),
+            ("required", data["required"] or None),
+        ):
             if value:
                 item[key] = value
         if options:
@@ -155,8 +195,8 @@ class ItemForm(TextsMixin, forms.Form):
 
 class OptionForm(TextsMixin, forms.Form):
     code = forms.SlugField(label=_("Option code"), required=False)
-    craving = forms.FloatField(label=_("Craving weight"), required=False, min_value=0)
-    anxiety = forms.FloatField(label=_("Anxiety weight"), required=False, min_value=0)
+    craving = _weight_field(_("Craving weight"), required=False)
+    anxiety = _weight_field(_("Anxiety weight"), required=False)
     rationale = forms.CharField(label=_("Rationale of the weights"), required=False)
 
     def __init__(self, *args, languages=("en",), **kwargs):
@@ -209,7 +249,7 @@ class RuleForm(TextsMixin, forms.Form):
         ),
     )
     direction = forms.ChoiceField(label=_("Direction"), choices=[*DIRECTION_CHOICES, ("flag", _("Flag"))])
-    weight = forms.FloatField(label=_("Weight (craving or anxiety rules)"), required=False, min_value=0)
+    weight = _weight_field(_("Weight (craving or anxiety rules)"), required=False)
     flag = forms.ChoiceField(label=_("Flag raised (flag rules)"), required=False)
     rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -245,24 +285,32 @@ class TestCaseForm(forms.Form):
         help_text=_("Letters, digits, - and _."),
     )
     story = forms.CharField(label=_("Story"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    answers_source = forms.ChoiceField(
+        label=_("Take the answers from"),
+        choices=[("widgets", _("the interview questions below")), ("json", _("the raw JSON below"))],
+        initial="widgets",
+        widget=forms.RadioSelect,
+        required=False,
+    )
     answers = forms.CharField(
-        label=_("Answers (JSON object: item code → answer)"),
+        label=_("Answers as raw JSON (item code → answer)"),
         widget=forms.Textarea(attrs={"rows": 12, "class": "font-monospace"}),
+        required=False,
     )
     dominant = forms.MultipleChoiceField(
         label=_("Expected dominant mechanism (any of)"),
-        choices=[(d, d) for d in DOMINANT_STATES],
+        choices=[(d, lazy(dominant_label, str)(d)) for d in DOMINANT_STATES],
         widget=forms.CheckboxSelectMultiple,
     )
     flags_include = forms.MultipleChoiceField(
         label=_("Flags that must be raised"),
-        choices=[(f, f) for f in KNOWN_FLAGS],
+        choices=[(f, lazy(flag_label, str)(f)) for f in KNOWN_FLAGS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     flags_exclude = forms.MultipleChoiceField(
         label=_("Flags that must not be raised"),
-        choices=[(f, f) for f in KNOWN_FLAGS],
+        choices=[(f, lazy(flag_label, str)(f)) for f in KNOWN_FLAGS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -283,17 +331,28 @@ class TestCaseForm(forms.Form):
             "flags_exclude": expect.get("flags_exclude", []),
         }
 
+    def source(self) -> str:
+        """Where the answers come from; a post that names no source but brings JSON
+        (a script, an older page) means the JSON."""
+        chosen = self.data.get(self.add_prefix("answers_source"))
+        if chosen in ("widgets", "json"):
+            return chosen
+        return "json" if (self.data.get(self.add_prefix("answers")) or "").strip() else "widgets"
+
     def clean_answers(self):
+        if self.source() != "json":
+            return None  # taken from the interview widgets by the view
         try:
-            answers = json.loads(self.cleaned_data["answers"])
+            answers = json.loads(self.cleaned_data["answers"] or "")
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(_("Not valid JSON: %(problem)s") % {"problem": exc.msg}) from None
         if not isinstance(answers, dict):
             raise forms.ValidationError(_("Give a JSON object mapping item codes to answers."))
         return answers
 
-    def case(self) -> dict:
-        data = self.cleaned_data
+    def case(self, *, answers: dict | None = None) -> dict:
+        """The test case; `answers` (from the interview widgets) replaces the raw JSON."""
+        data = {**self.cleaned_data, **({"answers": answers} if answers is not None else {})}
         expect = {"dominant": data["dominant"]}
         for key in ("flags_include", "flags_exclude"):
             if data[key]:
@@ -327,3 +386,19 @@ class DefinitionForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Definition file (JSON)"))
+
+
+class SignatureForm(forms.Form):
+    """The admin's password as the signature of a publish or a retire."""
+
+    texts_confirmed = forms.BooleanField(
+        label=_("I have read the texts that still need review and publish them as they are"),
+        required=False,
+    )
+
+    password = forms.CharField(
+        label=_("Your password (your signature)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your password to sign; nothing was changed.")},
+    )

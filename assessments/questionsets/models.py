@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessments.core.models import TimeStampedModel
 
@@ -27,7 +28,7 @@ class QuestionSetVersion(TimeStampedModel):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("question-set version status", "Draft")
         PUBLISHED = "published", _("Published")
         RETIRED = "retired", _("Retired")
 

@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from assessments.formulation.presentation import dominant_label, flag_label
 
 from .models import QuestionSet, QuestionSetVersion, WhatIfRun
 
@@ -45,14 +48,31 @@ def whatif_runs(version: QuestionSetVersion):
     return WhatIfRun.objects.filter(version=version).select_related("requested_by").order_by("-created_at")
 
 
+def case_failures(expect: dict, result: dict) -> list[str]:
+    """What a test case expected and what the formulation said, in words the admin
+    reads on the formulation page ("expected Mainly craving, got Mixed"), never codes.
+    The same checks as the engine's run_test_cases, which gates publishing."""
+    failures = []
+    if result["dominant"] not in expect.get("dominant", [result["dominant"]]):
+        failures.append(
+            _("expected %(expected)s, got %(got)s")
+            % {
+                "expected": _(" or ").join(dominant_label(d) for d in expect["dominant"]),
+                "got": dominant_label(result["dominant"]),
+            }
+        )
+    for flag in expect.get("flags_include", []):
+        if flag not in result["flags"]:
+            failures.append(_("expected the flag %(flag)s, not raised") % {"flag": flag_label(flag)})
+    for flag in expect.get("flags_exclude", []):
+        if flag in result["flags"]:
+            failures.append(_("the flag %(flag)s was raised, expected not") % {"flag": flag_label(flag)})
+    return failures
+
+
 def test_case_results(compiled) -> list[dict]:
-    """Each test case with its formulation beside its expectation, for the dry run.
-    `failures` uses the engine's own messages (run_test_cases), so the page and the
-    publishing gate can never disagree."""
-    failures_by_case: dict[str, list[str]] = {}
-    for message in compiled.run_test_cases():
-        case_id, _, problem = message.partition(": ")
-        failures_by_case.setdefault(case_id, []).append(problem)
+    """Each test case with its formulation beside its expectation, for the dry run and
+    the publish confirmation, failures in words (labels, not codes)."""
     rows = []
     for case in compiled.definition.test_cases:
         result = compiled.formulate(case["answers"])
@@ -61,8 +81,13 @@ def test_case_results(compiled) -> list[dict]:
                 "id": case["id"],
                 "story": case.get("story", ""),
                 "expect": case["expect"],
+                "expected_dominant": [dominant_label(d) for d in case["expect"].get("dominant", [])],
+                "expected_flags": [flag_label(f) for f in case["expect"].get("flags_include", [])],
+                "excluded_flags": [flag_label(f) for f in case["expect"].get("flags_exclude", [])],
                 "result": result,
-                "failures": failures_by_case.get(case["id"], []),
+                "result_dominant": dominant_label(result["dominant"]),
+                "result_flags": [flag_label(f) for f in result["flags"]],
+                "failures": case_failures(case["expect"], result),
             }
         )
     return rows

@@ -15,14 +15,19 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.accounts.services import SignatureError, signature_verify
 from assessments.core.audit import Action, audit_log
 from assessments.formulation.engine import DefinitionError, load_definition
 
-from .checking import definition_check
+from .checking import definition_check, markup_errors
 from .models import QuestionSet, QuestionSetVersion
+from .translations import needs_review, review_marks_after_edit, with_review_marks
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DEFAULT_DEFINITION_FILE = DATA_DIR / "cadi.json"
+# Every shipped version of the default question set, oldest first; the last is the
+# default for new interviews and every door (clinical spec, section 6: cadi@2).
+SHIPPED_DEFINITION_FILES = (DATA_DIR / "cadi.json", DATA_DIR / "cadi2.json")
+DEFAULT_DEFINITION_FILE = SHIPPED_DEFINITION_FILES[-1]
 # Larger than any sensible question set (cadi is ~100 kB), small enough to parse safely.
 IMPORT_MAX_BYTES = 2_000_000
 
@@ -41,6 +46,25 @@ class PublishRefused(VersionError):
     """Publishing refused because test cases fail (or there are none)."""
 
 
+class TextsUnreviewed(VersionError):
+    """Publishing asked without confirming the texts still marked "needs review"."""
+
+
+class SignatureRefused(VersionError):
+    """The admin's password (the e-signature of a publish or retire) was not accepted."""
+
+
+def signature_check(*, user, password: str, purpose: str, version: QuestionSetVersion, request=None) -> None:
+    """The admin re-enters their password to sign a publish or a retire: the one shared
+    e-signature check (wrong passwords audited and counted toward a lockout). Called
+    before the signed change's transaction, so a refusal's audit entry is never rolled
+    back with it."""
+    try:
+        signature_verify(user=user, password=password, purpose=purpose, obj=version, request=request)
+    except SignatureError as exc:
+        raise SignatureRefused([exc.message]) from None
+
+
 def definition_read(path: Path = DEFAULT_DEFINITION_FILE) -> dict:
     with open(path, encoding="utf-8") as handle:
         return json.load(handle)
@@ -48,38 +72,60 @@ def definition_read(path: Path = DEFAULT_DEFINITION_FILE) -> dict:
 
 @transaction.atomic
 def default_question_set_ensure() -> QuestionSetVersion:
-    """Publish the shipped cadi definition as version 1 unless a published cadi exists.
+    """Make sure every shipped cadi version exists, the newest published and the older
+    ones retired (never deleted: interviews and formulations point at them), unless a
+    newer version is already published. Returns the published version.
 
-    The data migration does the same for every migrated database; this entry point
+    The data migrations do the same for every migrated database; this entry point
     serves `demo_setup` and tests whose transactional flush emptied the tables.
     """
-    definition = definition_read()
-    slug = definition["slug"]
+    definitions = [definition_read(path) for path in SHIPPED_DEFINITION_FILES]
+    newest = definitions[-1]
     existing = (
         QuestionSetVersion.objects.select_related("question_set")
-        .filter(question_set__slug=slug, status=QuestionSetVersion.Status.PUBLISHED)
+        .filter(question_set__slug=newest["slug"], status=Status.PUBLISHED)
         .first()
     )
-    if existing:
+    if existing and existing.number >= newest["version"]:
         return existing
-    load_definition(definition)  # refuse to publish a definition the engine rejects
+    for definition in definitions:
+        load_definition(definition)  # refuse to publish a definition the engine rejects
     question_set, _ = QuestionSet.objects.get_or_create(
-        slug=slug,
+        slug=newest["slug"],
         defaults={
-            "title": definition["title"]["en"],
-            "description": definition.get("description", {}).get("en", ""),
+            "title": newest["title"]["en"],
+            "description": newest.get("description", {}).get("en", ""),
         },
     )
-    version, _ = QuestionSetVersion.objects.update_or_create(
-        question_set=question_set,
-        number=definition["version"],
-        defaults={
-            "definition": definition,
-            "status": QuestionSetVersion.Status.PUBLISHED,
-            "published_at": timezone.now(),
-        },
-    )
+    now = timezone.now()
+    if existing:  # one published version per set: retire it before publishing the next
+        existing.status, existing.retired_at = Status.RETIRED, now
+        existing.save(update_fields=["status", "retired_at", "updated_at"])
+    for definition in definitions:
+        is_newest = definition is newest
+        version, created = QuestionSetVersion.objects.get_or_create(
+            question_set=question_set,
+            number=definition["version"],
+            defaults={
+                "definition": definition,
+                "status": Status.PUBLISHED if is_newest else Status.RETIRED,
+                "published_at": now,
+                "retired_at": None if is_newest else now,
+            },
+        )
+        if is_newest and version.status == Status.DRAFT:  # frozen versions are never rewritten
+            version.definition, version.status, version.published_at = definition, Status.PUBLISHED, now
+            version.save(update_fields=["definition", "status", "published_at", "updated_at"])
     return version
+
+
+def shipped_version(number: int) -> QuestionSetVersion:
+    """A shipped cadi version by number (e.g. 1, now retired), after making sure the
+    shipped versions exist."""
+    published = default_question_set_ensure()
+    return QuestionSetVersion.objects.select_related("question_set").get(
+        question_set=published.question_set, number=number
+    )
 
 
 def _audit(request, user, version: QuestionSetVersion, action: str, **data) -> None:
@@ -98,7 +144,9 @@ def version_clone(*, version: QuestionSetVersion, user, request=None) -> Questio
     """A new draft with the same definition, numbered after the newest version."""
     question_set = QuestionSet.objects.select_for_update().get(pk=version.question_set_id)
     number = _next_number(question_set)
-    definition = copy.deepcopy(version.definition)
+    # A new draft starts with no open review marks: its source was published (and its
+    # marks confirmed then) or is a draft whose marks stay with it.
+    definition = with_review_marks(copy.deepcopy(version.definition), [])
     definition["version"] = number
     draft = QuestionSetVersion.objects.create(
         question_set=question_set, number=number, definition=definition, based_on=version, created_by=user
@@ -109,14 +157,25 @@ def version_clone(*, version: QuestionSetVersion, user, request=None) -> Questio
 
 @transaction.atomic
 def version_definition_save(
-    *, version: QuestionSetVersion, definition: dict, user, change: dict, request=None
+    *,
+    version: QuestionSetVersion,
+    definition: dict,
+    user,
+    change: dict,
+    request=None,
+    confirmed_texts: list[dict] = (),
 ) -> QuestionSetVersion:
     """Replace a draft's definition if the engine accepts the whole document.
 
     Raises DefinitionError (every problem, each naming its item, option or rule) or
     VersionError when the version is no longer a draft; nothing is stored then.
-    `change` says what the admin did, for the audit entry (codes only)."""
+    `change` says what the admin did, for the audit entry (codes only).
+
+    A text changed in one language marks its other languages "needs review" until
+    they are edited too or listed in `confirmed_texts` ([{where, language}])."""
     definition_check(definition, slug=version.question_set.slug, number=version.number)
+    marks = review_marks_after_edit(version.definition, definition, confirmed=confirmed_texts)
+    definition = with_review_marks(definition, marks)
     now = timezone.now()
     # Compare-and-set on the status: a version published meanwhile is never rewritten.
     updated = QuestionSetVersion.objects.filter(pk=version.pk, status=Status.DRAFT).update(
@@ -129,21 +188,40 @@ def version_definition_save(
     return version
 
 
-@transaction.atomic
-def version_publish(*, version: QuestionSetVersion, user, request=None) -> QuestionSetVersion:
-    """Offer a draft for new interviews, retiring the set's current published version.
+def version_publish(
+    *, version: QuestionSetVersion, user, password: str, request=None, texts_confirmed: bool = False
+) -> QuestionSetVersion:
+    """Offer a draft for new interviews, retiring the set's current published version,
+    signed with the admin's password.
 
-    Refused while the definition is invalid, while it has no test case, or while any
-    test case fails (PublishRefused lists the failing cases)."""
+    Refused while the definition is invalid, while it has no test case, while any
+    test case fails (PublishRefused lists the failing cases), or when the password is
+    wrong (SignatureRefused; audited). Texts still marked "needs review" are published
+    only when the admin confirms them as they are (`texts_confirmed`)."""
+    signature_check(user=user, password=password, purpose="publish", version=version, request=request)
+    return _publish_signed(version=version, user=user, request=request, texts_confirmed=texts_confirmed)
+
+
+@transaction.atomic
+def _publish_signed(
+    *, version: QuestionSetVersion, user, request, texts_confirmed: bool
+) -> QuestionSetVersion:
     version = QuestionSetVersion.objects.select_for_update().select_related("question_set").get(pk=version.pk)
     if version.status != Status.DRAFT:
         raise VersionError([_("Only a draft can be published.")])
     compiled = definition_check(version.definition, slug=version.question_set.slug, number=version.number)
     if not compiled.definition.test_cases:
         raise PublishRefused([_("Add at least one test case before publishing.")])
+    if markup := markup_errors(version.definition):
+        raise PublishRefused(markup)
     failures = compiled.run_test_cases()
     if failures:
         raise PublishRefused(failures)
+    # Last, once the document itself may be published: the human confirmation.
+    if needs_review(version.definition) and not texts_confirmed:
+        raise TextsUnreviewed(
+            [_("Some texts still need review: confirm them as they are, or edit them first.")]
+        )
     now = timezone.now()
     previous = list(
         QuestionSetVersion.objects.select_for_update().filter(
@@ -158,13 +236,28 @@ def version_publish(*, version: QuestionSetVersion, user, request=None) -> Quest
         status=Status.PUBLISHED, published_at=now, published_by=user
     )
     version.refresh_from_db()
-    _audit(request, user, version, Action.UPDATE, change="published", retired=[str(p.uuid) for p in previous])
+    _audit(
+        request,
+        user,
+        version,
+        Action.UPDATE,
+        change="published",
+        signed=True,
+        texts_confirmed_unreviewed=needs_review(version.definition),
+        retired=[str(p.uuid) for p in previous],
+    )
     return version
 
 
+def version_retire(*, version: QuestionSetVersion, user, password: str, request=None) -> QuestionSetVersion:
+    """Hide a published version from new interviews, signed with the admin's password;
+    past interviews keep it."""
+    signature_check(user=user, password=password, purpose="retire", version=version, request=request)
+    return _retire_signed(version=version, user=user, request=request)
+
+
 @transaction.atomic
-def version_retire(*, version: QuestionSetVersion, user, request=None) -> QuestionSetVersion:
-    """Hide a published version from new interviews; past interviews keep it."""
+def _retire_signed(*, version: QuestionSetVersion, user, request) -> QuestionSetVersion:
     from django.conf import settings
 
     version = QuestionSetVersion.objects.select_for_update().select_related("question_set").get(pk=version.pk)
@@ -177,7 +270,7 @@ def version_retire(*, version: QuestionSetVersion, user, request=None) -> Questi
         )
     QuestionSetVersion.objects.filter(pk=version.pk).update(status=Status.RETIRED, retired_at=timezone.now())
     version.refresh_from_db()
-    _audit(request, user, version, Action.UPDATE, change="retired")
+    _audit(request, user, version, Action.UPDATE, change="retired", signed=True)
     return version
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{version}publish/", views.version_publish, name="questionset-publish"),
     path(f"{version}retire/", views.version_retire, name="questionset-retire"),
     path(f"{version}delete/", views.version_delete, name="questionset-delete"),
+    path(f"{version}texts/confirm/", views.text_confirm, name="questionset-text-confirm"),
     path(f"{version}json/", views.version_json, name="questionset-json"),
     path(f"{version}dry-run/", views.dry_run, name="questionset-dry-run"),
     path(f"{version}diff/", views.diff, name="questionset-diff"),

@@ -11,21 +11,22 @@ import json
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.accounts.roles import Role
 from assessments.core.access import get_visible_or_404
-from assessments.core.audit import Action, audit_log
+from assessments.core.audit import Action, audit_list_view, audit_log
 from assessments.core.permissions import role_required
 from assessments.formulation.engine import DefinitionError
 from assessments.formulation.services import compiled_for
 
 from . import fhir, selectors, services, whatif
 from .diff import version_diff
-from .forms import DefinitionForm, ImportForm
+from .forms import DefinitionForm, ImportForm, SignatureForm
 from .models import QuestionSetVersion, WhatIfRun
-from .translations import missing_translations
+from .translations import missing_translations, needs_review, text_paths
 
 admin_only = role_required(Role.QUESTIONSET_ADMIN)
 
@@ -56,6 +57,7 @@ def version_detail(request, version_uuid):
         "compiled": compiled,
         "rule_catalogue_size": len(compiled.rule_catalogue()),
         "missing": missing_translations(version.definition),
+        "needing_review": _needing_review(version),
         "others": selectors.versions_of(version.question_set_id).exclude(pk=version.pk),
         "runs": selectors.whatif_runs(version)[:5],
     }
@@ -70,29 +72,145 @@ def version_clone(request, version_uuid):
     return redirect("questionset-version", version_uuid=draft.uuid)
 
 
+def _needing_review(version) -> list[dict]:
+    """The marks with the text as it reads now in the marked language and in English."""
+    texts = text_paths(version.definition)
+    return [
+        {
+            **mark,
+            "text": texts[mark["where"]].get(mark["language"]),
+            "english": texts[mark["where"]].get("en"),
+        }
+        for mark in needs_review(version.definition)
+        if mark["where"] in texts
+    ]
+
+
 @require_POST
+@admin_only
+def text_confirm(request, version_uuid):
+    """Someone read the marked text and confirms it as it is."""
+    version = _version(version_uuid)
+    if not version.is_draft:
+        return _not_a_draft(request, version)
+    mark = {"where": request.POST.get("where", ""), "language": request.POST.get("language", "")}
+    if mark in needs_review(version.definition):
+        try:
+            services.version_definition_save(
+                version=version,
+                definition=version.definition,
+                user=request.user,
+                change={"change": "text_confirmed", **mark},
+                request=request,
+                confirmed_texts=[mark],
+            )
+        except (DefinitionError, services.VersionError) as exc:
+            for error in exc.errors:
+                messages.error(request, error)
+        else:
+            messages.success(request, _("Text confirmed: %(where)s (%(language)s).") % mark)
+    return redirect(f"{reverse('questionset-version', kwargs={'version_uuid': version.uuid})}#review-heading")
+
+
+def _published_of(version) -> QuestionSetVersion | None:
+    return (
+        selectors.versions_of(version.question_set_id)
+        .filter(status=QuestionSetVersion.Status.PUBLISHED)
+        .exclude(pk=version.pk)
+        .first()
+    )
+
+
+def _publish_context(version) -> dict:
+    """What the admin signs: the diff against the version it replaces (or was cloned
+    from) and every test case's result."""
+    context = _dry_run_context(version)
+    against = _published_of(version) or version.based_on
+    context["against"] = against
+    context["needing_review"] = _needing_review(version)
+    if against is not None and "definition_errors" not in context:
+        context["diff"] = version_diff(
+            compiled_for(against),
+            compiled_for(version),
+            old_definition=against.definition,
+            new_definition=version.definition,
+        )
+    return context
+
+
+@require_http_methods(["GET", "POST"])
 @admin_only
 def version_publish(request, version_uuid):
+    """GET: the confirmation page; POST: publish, signed with the admin's password."""
     version = _version(version_uuid)
-    try:
-        services.version_publish(version=version, user=request.user, request=request)
-    except (services.VersionError, DefinitionError) as exc:
-        context = _dry_run_context(version)
-        context["publish_errors"] = exc.errors
-        return render(request, "questionsets/dry_run.html", context, status=400)
-    messages.success(request, _("%(ref)s is published; new interviews use it.") % {"ref": version.ref})
-    return redirect("questionset-version", version_uuid=version.uuid)
+    if not version.is_draft:
+        messages.error(request, _("Only a draft can be published."))
+        return redirect("questionset-version", version_uuid=version.uuid)
+    form = SignatureForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.version_publish(
+                version=version,
+                user=request.user,
+                password=form.cleaned_data["password"],
+                request=request,
+                texts_confirmed=form.cleaned_data["texts_confirmed"],
+            )
+        except services.SignatureRefused as exc:
+            form.add_error("password", exc.errors[0])
+        except services.TextsUnreviewed as exc:
+            form.add_error("texts_confirmed", exc.errors[0])
+        except (services.VersionError, DefinitionError) as exc:
+            context = _publish_context(version)
+            errors = exc.errors
+            failing_ids = {f"{case['id']}: " for case in context.get("failing", [])}
+            refused_for_cases = failing_ids and all(
+                any(error.startswith(prefix) for prefix in failing_ids) for error in exc.errors
+            )
+            if isinstance(exc, services.PublishRefused) and refused_for_cases:
+                # The same failures the engine found, said in labels rather than codes.
+                errors = [
+                    f"{case['id']}: {failure}" for case in context["failing"] for failure in case["failures"]
+                ]
+            context.update(publish_errors=errors, form=form)
+            return render(request, "questionsets/publish.html", context, status=400)
+        else:
+            messages.success(
+                request, _("%(ref)s is published; new interviews use it.") % {"ref": version.ref}
+            )
+            return redirect("questionset-version", version_uuid=version.uuid)
+    context = _publish_context(version)
+    context["form"] = form
+    return render(
+        request, "questionsets/publish.html", context, status=400 if request.method == "POST" else 200
+    )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @admin_only
 def version_retire(request, version_uuid):
+    """GET: the confirmation page; POST: retire, signed with the admin's password."""
     version = _version(version_uuid)
-    try:
-        services.version_retire(version=version, user=request.user, request=request)
-    except services.VersionError as exc:
-        messages.error(request, " ".join(exc.errors))
-    return redirect("questionset-version", version_uuid=version.uuid)
+    form = SignatureForm(request.POST if request.method == "POST" else None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.version_retire(
+                version=version, user=request.user, password=form.cleaned_data["password"], request=request
+            )
+        except services.SignatureRefused as exc:
+            form.add_error("password", exc.errors[0])
+        except services.VersionError as exc:
+            errors = exc.errors
+        else:
+            messages.success(
+                request, _("%(ref)s is retired; new interviews no longer use it.") % {"ref": version.ref}
+            )
+            return redirect("questionset-version", version_uuid=version.uuid)
+    context = {"version": version, "form": form, "errors": errors}
+    return render(
+        request, "questionsets/retire.html", context, status=400 if request.method == "POST" else 200
+    )
 
 
 @require_POST
@@ -174,7 +292,12 @@ def diff(request, version_uuid):
     if against is not None:
         # Always old → new, whichever page the comparison started from.
         old, new = sorted((against, version), key=lambda v: v.number)
-        context.update(old=old, new=new, diff=version_diff(compiled_for(old), compiled_for(new)))
+        # `others` defers the definitions; the two compared are read in full.
+        old, new = (QuestionSetVersion.objects.get(pk=v.pk) for v in (old, new))
+        diff = version_diff(
+            compiled_for(old), compiled_for(new), old_definition=old.definition, new_definition=new.definition
+        )
+        context.update(old=old, new=new, diff=diff)
     return render(request, "questionsets/diff.html", context)
 
 
@@ -266,6 +389,14 @@ def whatif_start(request, version_uuid):
     return redirect("questionset-whatif", run_uuid=run.uuid)
 
 
+def _audit_whatif_read(request, run: WhatIfRun) -> None:
+    """The report lists record numbers (patient data): reading it is audited, naming each
+    patient listed. Runs stored before patients were kept in the rows audit what they can."""
+    patients = [row["patient"] for row in [*run.changes, *run.refusals] if row.get("patient")]
+    if patients:
+        audit_list_view(request=request, listing="whatif", patient_uuids=patients)
+
+
 def _run(run_uuid) -> WhatIfRun:
     return get_object_or_404(WhatIfRun.objects.select_related("version__question_set"), uuid=run_uuid)
 
@@ -274,6 +405,7 @@ def _run(run_uuid) -> WhatIfRun:
 @admin_only
 def whatif_detail(request, run_uuid):
     run = _run(run_uuid)
+    _audit_whatif_read(request, run)
     return render(request, "questionsets/whatif.html", {"run": run, "version": run.version})
 
 
@@ -282,4 +414,5 @@ def whatif_detail(request, run_uuid):
 def whatif_progress(request, run_uuid):
     """The polled partial: it carries its own polling trigger until the run ends."""
     run = _run(run_uuid)
+    _audit_whatif_read(request, run)
     return render(request, "questionsets/_whatif_progress.html", {"run": run, "version": run.version})

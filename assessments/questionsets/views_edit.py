@@ -9,7 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from assessments.core.texts import current_language
 from assessments.formulation.engine import DefinitionError
+from assessments.formulation.services import compiled_for
+from assessments.interviews.forms import initial_from_answers, interview_form_class
+from assessments.interviews.layout import build_layout, field_values
 
 from . import editing, services
 from .forms import ItemForm, RuleForm, TestCaseForm, option_formset
@@ -147,28 +151,53 @@ def rule_delete(request, version_uuid, rule_id):
     )
 
 
+def _answer_form(version, data, answers: dict):
+    """The interview's own widgets for a test case's answers (prefixed: item codes must
+    not clash with the case's fields), built from the draft being edited."""
+    compiled = compiled_for(version)
+    language = current_language()
+    form_class, _ = interview_form_class(version=version, compiled=compiled, language=language)
+    form = form_class(data, prefix="answer", initial=initial_from_answers(answers))
+    # A draft's layout changes with every edit: built per request here (an admin page),
+    # with the prefix, rather than cached like a published version's interview layout.
+    layout = build_layout(compiled.definition, form_class, language, prefix="answer")
+    errors = form.errors if form.is_bound else {}
+    return form, layout.render(field_values(form), {code: " ".join(e) for code, e in errors.items()})
+
+
 @require_http_methods(["GET", "POST"])
 @admin_only
 def test_case_edit(request, version_uuid, case_id=None):
     version, refused = _draft_or_redirect(request, version_uuid)
     if refused:
         return refused
-    initial = {}
+    initial, answers = {}, {}
     if case_id is not None:
         try:
-            initial = TestCaseForm.initial_for(editing.entry_find(version.definition, "test_cases", case_id))
+            case = editing.entry_find(version.definition, "test_cases", case_id)
         except editing.EditError:
             raise Http404 from None
+        initial, answers = TestCaseForm.initial_for(case), case.get("answers", {})
     data = request.POST if request.method == "POST" else None
     form = TestCaseForm(data, initial=initial)
+    answer_form, answer_fields = _answer_form(version, data, answers)
     errors = []
-    if data is not None and form.is_valid():
-        case = form.case()
+    widgets_valid = answer_form is None or answer_form.is_valid()
+    if data is not None and form.is_valid() and widgets_valid:
+        from_widgets = answer_form is not None and form.source() != "json"
+        case = form.case(answers=answer_form.answers() if from_widgets else None)
         changed = editing.test_case_put(version.definition, case=case, replacing=case_id)
         errors = _save(request, version, changed, {"change": "test_case", "test_case": case["id"]})
         if not errors:
             return redirect("questionset-dry-run", version_uuid=version.uuid)
-    context = {"version": version, "form": form, "errors": errors, "case_id": case_id}
+    context = {
+        "version": version,
+        "form": form,
+        "answer_form": answer_form,
+        "answer_fields": answer_fields,
+        "errors": errors,
+        "case_id": case_id,
+    }
     return render(
         request, "questionsets/test_case_form.html", context, status=400 if data is not None else 200
     )

@@ -86,8 +86,12 @@ def whatif_execute(*, run_id: int) -> str:
     step = max(1, total // 50)
     changes, refusals = [], []
     changed = refused = 0
-    rows = interviews.values_list("answers", "session__patient__record_number", "before", "before_share")
-    for index, (answers, record_number, before, before_share) in enumerate(rows.iterator(chunk_size=200), 1):
+    rows = interviews.values_list(
+        "answers", "session__patient__record_number", "session__patient__uuid", "before", "before_share"
+    )
+    for index, (answers, record_number, patient, before, before_share) in enumerate(
+        rows.iterator(chunk_size=200), 1
+    ):
         # Items the draft no longer asks are not part of its answer set.
         kept = {code: value for code, value in answers.items() if code in compiled.definition.items}
         kept = visible_answers(compiled=compiled, answers=kept)
@@ -95,7 +99,9 @@ def whatif_execute(*, run_id: int) -> str:
         if errors:
             refused += 1
             if len(refusals) < MAX_LISTED:
-                refusals.append({"record_number": record_number, "items": sorted(errors)})
+                refusals.append(
+                    {"record_number": record_number, "patient": str(patient), "items": sorted(errors)}
+                )
         else:
             result = compiled.formulate(kept)
             if result["dominant"] != before:
@@ -104,6 +110,8 @@ def whatif_execute(*, run_id: int) -> str:
                     changes.append(
                         {
                             "record_number": record_number,
+                            # For the audit entry of whoever reads the report.
+                            "patient": str(patient),
                             "before": before,
                             "after": result["dominant"],
                             "craving_share_before": before_share,

@@ -1,16 +1,19 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from assessments.accounts.models import Supervision
-from assessments.formulation.models import Dominant, Flag
+from assessments.formulation.engine.records import KNOWN_FLAGS
+from assessments.formulation.models import Dominant
 
-from .models import Impression, Review
+from . import statistics, summary
+from .models import Impression, Notification, Review
 
-QUEUE_FILTER_FLAGS = tuple(Flag.values)
+# The engine's vocabulary: every flag of every question-set version it can read.
+QUEUE_FILTER_FLAGS = tuple(KNOWN_FLAGS)
 DOMINANTS = tuple(Dominant.values)
 FIELDS = ("clinician_impression", "engine_impression", "supervisor_impression")
 PAIRS = (
@@ -42,8 +45,11 @@ def review_queue(*, user, clinician: str = "", dominant: str = "", flag: str = "
         queue = queue.filter(dominant=dominant)
     if flag in QUEUE_FILTER_FLAGS:
         queue = queue.filter(flags_text__contains=f" {flag} ")
-    return queue.select_related("clinician", "interview__session__patient").order_by(
-        "-safety_urgent", "submitted_at", "pk"
+    # The list shows no answers: their JSON stays in the database.
+    return (
+        queue.select_related("clinician", "interview__session__patient")
+        .defer("interview__answers")
+        .order_by("-safety_urgent", "submitted_at", "pk")
     )
 
 
@@ -75,26 +81,47 @@ def overdue_cutoff() -> datetime.datetime:
 
 
 def cohen_kappa(matrix: dict[tuple[str, str], int], categories) -> dict:
-    """Percent agreement and Cohen's kappa from a confusion matrix of counts.
+    """Percent agreement and Cohen's kappa (without intervals) from a confusion matrix."""
+    result = statistics.agreement(matrix, categories)
+    return {key: result[key] for key in ("n", "agreement", "kappa")}
 
-    Hand-written because it is four lines of arithmetic over counts the database
-    already aggregated; a statistics library would add a dependency for nothing.
-    """
-    n = sum(matrix.values())
-    if n == 0:
-        return {"n": 0, "agreement": None, "kappa": None}
-    observed = sum(matrix.get((c, c), 0) for c in categories) / n
-    expected = sum(
-        (sum(matrix.get((c, o), 0) for o in categories) / n)
-        * (sum(matrix.get((o, c), 0) for o in categories) / n)
-        for c in categories
-    )
-    kappa = None if expected == 1 else (observed - expected) / (1 - expected)
-    return {
-        "n": n,
-        "agreement": round(observed * 100, 1),
-        "kappa": None if kappa is None else round(kappa, 3),
-    }
+
+def _pair_matrices(rows) -> dict:
+    """Each pair's confusion matrix, summed from grouped counts of the three impressions
+    (blank impressions: not yet decided, left out of that pair)."""
+    matrices: dict = {pair: {} for pair in PAIRS}
+    for row in rows:
+        for a, b in PAIRS:
+            if row[a] and row[b]:
+                key = (row[a], row[b])
+                matrices[(a, b)][key] = matrices[(a, b)].get(key, 0) + row["n"]
+    return matrices
+
+
+def agreement_figures(joint_counts) -> dict:
+    """Overall and per-month agreement of every pair from rows of grouped counts
+    ({month, clinician_impression, engine_impression, supervisor_impression, n}).
+
+    Kept apart from the query so that a pre-aggregated summary can feed it the same rows."""
+    joint_counts = list(joint_counts)
+    matrices = _pair_matrices(joint_counts)
+    overall = [{"pair": pair, **statistics.agreement(matrices[pair], Impression.values)} for pair in PAIRS]
+    by_month: dict = {}
+    for row in joint_counts:
+        by_month.setdefault(row["month"], []).append(row)
+    over_time = []
+    for month in sorted(by_month):
+        month_matrices = _pair_matrices(by_month[month])
+        over_time.append(
+            {
+                "month": month,
+                "pairs": [
+                    {"pair": pair, **statistics.agreement(month_matrices[pair], Impression.values)}
+                    for pair in PAIRS
+                ],
+            }
+        )
+    return {"agreement": overall, "agreement_over_time": over_time}
 
 
 def dashboard(*, user, clinician: str = "", date_from=None, date_to=None) -> dict:
@@ -108,36 +135,64 @@ def dashboard(*, user, clinician: str = "", date_from=None, date_to=None) -> dic
         reviews = reviews.filter(submitted_at__gte=_day_start(date_from))
     if date_to:
         reviews = reviews.filter(submitted_at__lt=_day_start(date_to + datetime.timedelta(days=1)))
-    per_clinician = list(
-        reviews.values("clinician__uuid", "clinician__username")
-        .annotate(
-            pending=Count("pk", filter=Q(status=Review.Status.PENDING)),
-            overdue=Count("pk", filter=Q(status=Review.Status.PENDING, submitted_at__lt=overdue_cutoff())),
-            total=Count("pk"),
-        )
-        .order_by("clinician__username")
+    # Totals and the monthly and agreement figures come from the summary (one row per
+    # clinician and day); only pending reviews, a small set, are counted one by one.
+    stats = summary.team_stats(
+        user=user,
+        team=supervised_clinician_ids(user),
+        clinician_uuid=clinician if clinician and _is_uuid(clinician) else "",
+        date_from=date_from,
+        date_to=date_to,
     )
-    by_month = list(
-        reviews.annotate(month=TruncMonth("submitted_at"))
-        .values("month", "dominant")
-        .annotate(n=Count("pk"))
-        .order_by("month", "dominant")
-    )
+    totals = summary.totals_by_clinician(stats)
+    pending = {
+        row["clinician_id"]: row
+        for row in reviews.filter(status=Review.Status.PENDING)
+        .values("clinician_id")
+        .annotate(pending=Count("pk"), overdue=Count("pk", filter=Q(submitted_at__lt=overdue_cutoff())))
+        .order_by()
+    }
+    per_clinician = [
+        {
+            "clinician__uuid": member.uuid,
+            "clinician__username": member.username,
+            "pending": pending.get(member.pk, {}).get("pending", 0),
+            "overdue": pending.get(member.pk, {}).get("overdue", 0),
+            "total": totals.get(member.pk, 0),
+        }
+        for member in get_user_model()
+        .objects.filter(pk__in=set(totals) | set(pending))
+        .only("uuid", "username")
+        .order_by("username")
+    ]
     months: dict = {}
-    for row in by_month:
+    for row in summary.dominants_by_month(stats):
         months.setdefault(row["month"], dict.fromkeys(DOMINANTS, 0))[row["dominant"]] = row["n"]
-    # One grouped scan gives the joint counts of all three impressions; each pair's
-    # confusion matrix is summed from it (blank impressions: not yet decided).
-    joint = reviews.values(*FIELDS).annotate(n=Count("pk")).order_by()
-    matrices: dict = {pair: {} for pair in PAIRS}
-    for row in joint:
-        for a, b in PAIRS:
-            if row[a] and row[b]:
-                key = (row[a], row[b])
-                matrices[(a, b)][key] = matrices[(a, b)].get(key, 0) + row["n"]
-    agreement = [{"pair": pair, **cohen_kappa(matrices[pair], Impression.values)} for pair in PAIRS]
+    # Each pair's confusion matrix, overall and per month, is summed from the summary's
+    # pair counts (rows with the impression outside the pair left blank).
+    figures = agreement_figures(summary.impressions_by_month(stats))
     return {
         "per_clinician": per_clinician,
         "months": [{"month": m, **counts} for m, counts in months.items()],
-        "agreement": agreement,
+        **figures,
     }
+
+
+def notifications_for(user, limit: int = 100) -> list[Notification]:
+    """The user's latest notices, each with the record number of its patient when the
+    user may still see that patient (deny by default: a notice outlives a supervision).
+    Two queries whatever the number of notices."""
+    notifications = list(
+        Notification.objects.for_user(user).select_related("review__interview__session__patient")[:limit]
+    )
+    visible = set(
+        Review.objects.visible_to(user)
+        .filter(pk__in={n.review_id for n in notifications})
+        .values_list("pk", flat=True)
+    )
+    for notification in notifications:
+        patient = notification.review.interview.session.patient
+        shown = notification.review_id in visible
+        notification.record_number = patient.record_number if shown else ""
+        notification.patient_uuid = patient.uuid if shown else None
+    return notifications

@@ -12,6 +12,7 @@ from assessments.accounts.services import SignatureError, signature_verify
 from assessments.core.audit import Action, audit_log
 from assessments.core.outbox import enqueue
 
+from . import summary
 from .models import ENGINE_TO_IMPRESSION, Impression, Notification, Review, ReviewEvent
 
 
@@ -44,6 +45,7 @@ def review_submit(*, formulation, user) -> Review:
         safety_urgent=formulation.safety_urgent,
     )
     ReviewEvent.objects.create(review=review, action=ReviewEvent.Action.SUBMITTED, actor=user)
+    summary.refresh_for(review)
     enqueue("reviews.notify_submitted", review.pk, user=user)
     return review
 
@@ -72,6 +74,8 @@ def _decide(review: Review, *, user, status: str, impression: str, comment: str,
     if not updated:
         raise ReviewError({"__all__": _("This review has already been decided.")})
     review.refresh_from_db()
+    summary.refresh_for(review)
+    notifications_clear_for_decision(review=review, user=user)
     action = ReviewEvent.Action.ENDORSED if status == Review.Status.ENDORSED else ReviewEvent.Action.RETURNED
     ReviewEvent.objects.create(review=review, action=action, actor=user, comment=comment)
     audit_log(
@@ -144,6 +148,11 @@ def safety_acknowledge(*, review: Review, user, request=None) -> Review:
         safety_acknowledged_by=user, safety_acknowledged_at=timezone.now()
     )
     if updated:
+        Notification.objects.filter(
+            review=review,
+            kind__in=[Notification.Kind.SAFETY_URGENT, Notification.Kind.MEDICAL_URGENT],
+            read_at__isnull=True,
+        ).update(read_at=timezone.now())
         ReviewEvent.objects.create(review=review, action=ReviewEvent.Action.ACKNOWLEDGED, actor=user)
         audit_log(
             request=request,
@@ -151,7 +160,7 @@ def safety_acknowledge(*, review: Review, user, request=None) -> Review:
             action=Action.UPDATE,
             obj=review,
             patient=review.interview.session.patient,
-            data={"safety": "acknowledged"},
+            data={"safety": "acknowledged", "flags": review.urgent_flags},
         )
     review.refresh_from_db()
     return review
@@ -170,6 +179,44 @@ def notify(*, review: Review, kind: str, recipients: list[int]) -> list[Notifica
         )
         created.append(notification)
     return created
+
+
+def notification_open(*, user, notification_uuid) -> Notification | None:
+    """The user's notice with this uuid, marked read (None when it is not theirs)."""
+    notification = (
+        Notification.objects.for_user(user)
+        .filter(uuid=notification_uuid)
+        .select_related("review__interview")
+        .first()
+    )
+    if notification is not None and notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    """Mark every unread notice of this user read; returns how many were unread."""
+    return Notification.objects.for_user(user).filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+# A decided review no longer awaits anyone: these notices are done for every recipient.
+_DONE_WHEN_DECIDED = (Notification.Kind.NEW_REVIEW, Notification.Kind.OVERDUE)
+
+
+def notifications_clear_for_decision(*, review: Review, user) -> int:
+    """Deciding an item marks the decider's notices about it read, and everyone's
+    "awaits your review" and "overdue" notices (nobody needs to act on them now).
+    An urgent safety notice stays unread for the others until someone acknowledges it."""
+    from django.db.models import Q
+
+    return (
+        Notification.objects.filter(review=review, read_at__isnull=True)
+        .filter(Q(recipient=user) | Q(kind__in=_DONE_WHEN_DECIDED))
+        .update(read_at=timezone.now())
+    )
 
 
 def reviews_mark_overdue(*, now: datetime.datetime | None = None) -> list[Review]:

@@ -49,8 +49,9 @@ def notify_submitted(review_id: int, started_by_id: int | None = None) -> int:
     review = Review.objects.get(pk=review_id)
     supervisors = supervisors_of(review.clinician_id)
     sent = notify(review=review, kind=Notification.Kind.NEW_REVIEW, recipients=supervisors)
-    if review.safety_urgent:
-        sent += notify(review=review, kind=Notification.Kind.SAFETY_URGENT, recipients=supervisors)
+    # One notice per urgent flag, each naming what it is about (spec 6.4).
+    for code in review.urgent_flags:
+        sent += notify(review=review, kind=code, recipients=supervisors)
     _email(sent)
     return len(sent)
 
@@ -79,3 +80,12 @@ def mark_overdue() -> int:
             )
         )
     return len(marked)
+
+
+@shared_task(name="reviews.rebuild_summary", time_limit=300, soft_time_limit=240)
+def rebuild_summary() -> int:
+    """Recompute the dashboard's summary from the reviews: heals any bucket a write
+    path outside the services (a bulk import, a manual fix) left behind."""
+    from . import summary
+
+    return summary.rebuild()

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.accounts.roles import Role
@@ -14,14 +14,16 @@ from assessments.core.access import get_visible_or_404
 from assessments.core.audit import audit_list_view
 from assessments.core.permissions import role_required
 from assessments.core.texts import current_language
-from assessments.formulation.models import Dominant, Flag
+from assessments.formulation.models import Dominant
 from assessments.formulation.presentation import formulation_display
 from assessments.formulation.services import compiled_for
 from assessments.interviews.selectors import interview_answer_rows
 
 from . import selectors, services
 from .forms import DashboardFilterForm, DecisionForm
-from .models import Notification, Review
+from .models import Review
+from .presentation import flag_filter_choices
+from .statistics import MIN_CASES
 
 
 def _review(request, review_uuid, *, audit=True) -> Review:
@@ -65,7 +67,7 @@ def review_queue(request):
             "filters": filters,
             "clinicians": clinicians,
             "dominants": Dominant.choices,
-            "flags": Flag.choices,
+            "flags": flag_filter_choices(),
             "overdue_cutoff": selectors.overdue_cutoff(),
         },
     )
@@ -166,29 +168,66 @@ def review_dashboard(request):
     return render(
         request,
         "reviews/dashboard.html",
-        {"form": form, **stats},
+        {
+            "form": form,
+            **stats,
+            "pairs": selectors.PAIRS,
+            "min_cases": MIN_CASES,
+            "chart": _agreement_chart(stats["agreement_over_time"]),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
 
+def _agreement_chart(over_time: list) -> dict:
+    """Chart.js data: percent agreement per month for each pair; a month with too few
+    cases is a gap (null), not a point that looks as solid as the others."""
+    names = {"clinician_impression": _("clinician"), "engine_impression": _("engine")}
+    return {
+        "labels": [m["month"].strftime("%Y-%m") for m in over_time],
+        "datasets": [
+            {
+                "label": " ↔ ".join(str(names.get(side, _("supervisor"))) for side in pair),
+                "data": [
+                    None if row["too_few"] else row["agreement"]
+                    for m in over_time
+                    for row in m["pairs"]
+                    if row["pair"] == pair
+                ],
+            }
+            for pair in selectors.PAIRS
+        ],
+    }
+
+
 @require_GET
 def notification_list(request):
-    notifications = Notification.objects.for_user(request.user).select_related("review")[:100]
+    notifications = selectors.notifications_for(request.user)
+    # Record numbers are patient data: the page's showing them is audited like a list.
+    audit_list_view(
+        request=request,
+        listing="notifications",
+        patient_uuids=sorted({n.patient_uuid for n in notifications if n.record_number}),
+    )
     return render(request, "reviews/notifications.html", {"notifications": notifications})
 
 
 @require_POST
 def notification_open(request, notification_uuid):
     """Mark read, then go to the review (for supervisors) or the interview (for its clinician)."""
-    notification = (
-        Notification.objects.for_user(request.user)
-        .filter(uuid=notification_uuid)
-        .select_related("review")
-        .first()
-    )
+    notification = services.notification_open(user=request.user, notification_uuid=notification_uuid)
     if notification is None:
         raise Http404
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
     if notification.review.clinician_id == request.user.pk:
         return redirect("interview-detail", interview_uuid=notification.review.interview.uuid)
     return redirect("review-detail", review_uuid=notification.review.uuid)
+
+
+@require_POST
+def notifications_read_all(request):
+    count = services.notifications_mark_all_read(user=request.user)
+    messages.success(
+        request,
+        ngettext("%(n)d notification marked read.", "%(n)d notifications marked read.", count) % {"n": count},
+    )
+    return redirect("notification-list")

@@ -83,7 +83,7 @@ def test_it_sets_up_demo_accounts_once_with_fresh_passwords(db, capsys):
     call_command("demo_setup")
     second = capsys.readouterr().out
     assert not any(password in second for password in passwords.values())
-    assert "cadi@1" in second
+    assert "cadi@2" in second  # the shipped default since cadi@2 (issue 13)
 
 
 def test_it_refuses_a_supervisor_supervising_themselves(supervisor):

@@ -6,6 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.live import close_live_server_connections
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -13,6 +16,14 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
 # make for setup are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Waits that fit a loaded 2-core machine shared with other jobs: Playwright's default
+# 5 s expectation failed under load after the page had already arrived. A wait only
+# lasts as long as it must, so a generous ceiling costs nothing when things are fast.
+EXPECT_TIMEOUT_MS = 30_000
+ACTION_TIMEOUT_MS = 30_000
+NAVIGATION_TIMEOUT_MS = 60_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -83,6 +94,23 @@ def no_csp_violations(request):
     violations = watch_csp(request.getfixturevalue("page"))
     yield
     assert violations == [], violations
+
+
+@pytest.fixture
+def page(page):
+    page.set_default_timeout(ACTION_TIMEOUT_MS)
+    page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    return page
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server, django_db_blocker):
+    """pytest-django's live server, stopped with its database connections closed (see
+    tests/e2e/live.py): the PostgreSQL run then drops its test database cleanly."""
+    yield live_server
+    live_server.stop()  # stopping twice is harmless; pytest-django stops it again
+    with django_db_blocker.unblock():
+        close_live_server_connections()
 
 
 # --- Screenshots a person can look at (formulation page, PDF page 1, timeline) ----

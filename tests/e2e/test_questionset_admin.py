@@ -82,8 +82,13 @@ def test_it_clones_edits_gates_and_publishes_a_version(live_server, page, browse
     _add_rule(page, "20")
     page.get_by_role("link", name="Test cases (dry run)").click()
     expect(page.locator("[data-case='P1-clear-craving']")).to_contain_text("fails")
-    page.get_by_role("button", name="Publish").click()
-    expect(page.locator("#publish-refused")).to_contain_text("P1-clear-craving: dominant mixed")
+    page.get_by_role("link", name="Publish…").click()
+    expect(page.locator("#failing-cases")).to_contain_text("P1-clear-craving")
+    page.get_by_label("Your password (your signature)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign and publish").click()
+    expect(page.locator("#publish-refused")).to_contain_text(
+        "P1-clear-craving: expected Mainly craving, got Mixed"
+    )
 
     page.get_by_role("link", name="cadi@2").click()
     page.locator("[data-rule='cue_without_night_dread']").get_by_role("link", name="Edit").click()
@@ -91,7 +96,9 @@ def test_it_clones_edits_gates_and_publishes_a_version(live_server, page, browse
     page.get_by_role("button", name="Save rule").click()
     page.get_by_role("link", name="Test cases (dry run)").click()
     expect(page.locator("#case-summary")).to_have_text("8 test cases, 0 failing.")
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("link", name="Publish…").click()
+    page.get_by_label("Your password (your signature)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign and publish").click()
     expect(page.get_by_text("cadi@2 is published; new interviews use it.")).to_be_visible()
     expect(page.locator("#version-status")).to_have_text("Published")
 

@@ -1,7 +1,7 @@
 """Shared helpers for the engine tests (no database, no Django)."""
 
 import functools
-import os
+import json
 from pathlib import Path
 
 from hypothesis import strategies as st
@@ -10,18 +10,36 @@ from assessments.formulation.engine import load_definition_file
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CADI_PATH = REPO_ROOT / "assessments" / "questionsets" / "data" / "cadi.json"
+CADI2_PATH = REPO_ROOT / "assessments" / "questionsets" / "data" / "cadi2.json"
 
 
-def shared_dir() -> Path:
-    """The shared folder beside the repository, or $ZEUS_SHARED_DIR."""
-    override = os.environ.get("ZEUS_SHARED_DIR")
-    return Path(override) if override else REPO_ROOT.parent / "shared"
+# The worked cases the tests check against live in the repository, so the suite passes
+# from a fresh clone in any folder: `vignettes/` for cadi@1, `vignettes-v2/` for cadi@2.
+CASES_DIR = Path(__file__).resolve().parents[1] / "cases"
+
+
+def vignette_files(folder: str = "vignettes") -> list[Path]:
+    """Every worked case in tests/cases/<folder>; an empty or missing folder fails loudly."""
+    files = sorted((CASES_DIR / folder).glob("*.json"))
+    if not files:
+        raise FileNotFoundError(f"no worked cases in {CASES_DIR / folder}")
+    return files
+
+
+def load_vignette(name: str, folder: str = "vignettes") -> dict:
+    """One worked case (id, story, answers, expect) by its file name without .json."""
+    return json.loads((CASES_DIR / folder / f"{name}.json").read_text(encoding="utf-8"))
 
 
 @functools.cache
 def cadi():
     # Compiled once for the whole run, as the application does per version.
     return load_definition_file(CADI_PATH)
+
+
+@functools.cache
+def cadi2():
+    return load_definition_file(CADI2_PATH)
 
 
 def value_strategy(item):
@@ -39,7 +57,9 @@ def value_strategy(item):
         return st.one_of(
             st.integers(item.minimum, min(item.maximum, 60)), st.integers(item.minimum, item.maximum)
         )
-    return st.text(max_size=40)
+    # Valid text: anything but NUL (refused since it cannot be stored; issue #11 item 9).
+    # Hypothesis never draws lone surrogates by default.
+    return st.text(alphabet=st.characters(exclude_characters="\x00"), max_size=40)
 
 
 def answer_sets(compiled=None):

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from assessments.formulation.engine import ENGINE_VERSION, AnswerError, CompiledQuestionSet
-from tests.engine.engine_support import cadi, shared_dir
+from tests.engine.engine_support import cadi, load_vignette
 
 CONTRACT_KEYS = [
     "craving_score",
@@ -25,7 +25,7 @@ RULE_KEYS = ["id", "label", "direction", "contribution", "flag", "evidence"]
 
 
 def _vignette(name):
-    return json.loads((shared_dir() / "vignettes" / f"{name}.json").read_text(encoding="utf-8"))["answers"]
+    return load_vignette(name)["answers"]
 
 
 def test_it_returns_exactly_the_contract_fields_in_a_fixed_order():

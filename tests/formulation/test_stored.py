@@ -39,11 +39,11 @@ def test_it_never_rewrites_a_stored_formulation(stored):
 
 def test_it_leaves_stored_formulations_alone_when_a_new_rule_set_is_published(stored, cadi):
     definition = copy.deepcopy(cadi.definition)
-    definition["version"] = 2
+    definition["version"] = cadi.number + 1
     cadi.status = QuestionSetVersion.Status.RETIRED
     cadi.save(update_fields=["status"])
     QuestionSetVersion.objects.create(
-        question_set=cadi.question_set, number=2, status="published", definition=definition
+        question_set=cadi.question_set, number=cadi.number + 1, status="published", definition=definition
     )
     before = copy.deepcopy(stored.result)
     assert Formulation.objects.get(pk=stored.pk).result == before

@@ -39,3 +39,12 @@ def test_it_uses_the_psycopg_pool_and_the_real_broker_when_configured():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "True 0 False redis://127.0.0.1:6379/3"
+
+
+def test_sessions_are_read_from_redis_only_when_every_worker_shares_it():
+    shared = _settings(
+        {"SECRET_KEY": "x" * 60, "REDIS_URL": "redis://127.0.0.1:6379/3"}, "settings.SESSION_ENGINE"
+    )
+    alone = _settings({"SECRET_KEY": "x" * 60}, "settings.SESSION_ENGINE")
+    assert shared.stdout.strip() == "django.contrib.sessions.backends.cached_db", shared.stderr
+    assert alone.stdout.strip() == "django.contrib.sessions.backends.db", alone.stderr

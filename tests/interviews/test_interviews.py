@@ -30,8 +30,12 @@ def test_it_starts_a_session_with_a_draft_prefilled_from_the_taper(login, clinic
     )
     interview = Interview.objects.get()
     assert response.status_code == 302 and response.url == reverse("interview-detail", args=[interview.uuid])
-    assert interview.answers == {"med_status": "tapering", "days_since_dose_change": 10}
-    assert interview.question_set_version.ref == "cadi@1"
+    assert interview.answers == {
+        "med_status": "tapering",
+        "days_since_dose_change": 10,
+        "drug_half_life": "short",
+    }
+    assert interview.question_set_version.ref == "cadi@2"  # new interviews start on the default
     page = login(clinician).get(response.url).content.decode()
     assert 'value="tapering"' in page and "checked" in page
 
@@ -201,7 +205,7 @@ def test_it_shows_the_formulation_page_with_its_parts(login, clinician, patient)
     assert 'data-dominant="anxiety"' in body
     assert f"{formulation.result['anxiety_share']}%" in body
     assert "does not replace" in body
-    assert "cadi@1" in body and formulation.engine_version in body
+    assert "cadi@2" in body and formulation.engine_version in body
     for rule in formulation.result["rules"]:
         assert f'data-rule="{rule["id"]}"' in body
 

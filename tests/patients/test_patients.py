@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from assessments.core.models import AuditEntry
 from assessments.patients.models import MedicationEntry, Patient
-from assessments.patients.services import medication_prefill
+from assessments.patients.services import medication_add, medication_prefill
 from tests.factories import patient_for, taper
 
 
@@ -121,6 +121,7 @@ def test_it_prefills_the_medication_status_from_the_history(clinician):
     assert medication_prefill(entries=entries, today=today) == {
         "med_status": "tapering",
         "days_since_dose_change": 10,
+        "drug_half_life": "short",  # lorazepam (spec 6.3, 6.5)
     }
     assert medication_prefill(entries=entries[:1], today=today) == {"med_status": "stable_dose"}
     assert medication_prefill(entries=[], today=today) == {}
@@ -168,3 +169,64 @@ def test_it_plots_one_point_per_current_interview_with_the_dose_then_in_force(cl
         ((today - datetime.timedelta(days=30)).isoformat(), 20.0),
         (today.isoformat(), 10.0),
     ]
+
+
+@pytest.mark.parametrize(
+    ("dose", "confirm", "status", "field"),
+    [
+        ("5", "", 302, None),  # 50 mg diazepam equivalent: nothing to confirm
+        ("10", "", 400, "confirm_high_dose"),  # 100.5 mg: above 100, must be confirmed
+        ("10", "on", 302, None),
+        ("100", "on", 302, None),  # 1,000 mg exactly is still plausible
+        ("100.1", "on", 400, "daily_dose_mg"),  # 1,001 mg: refused, confirmed or not
+    ],
+)
+def test_it_asks_to_confirm_a_high_dose_and_refuses_an_implausible_one(
+    login, clinician, dose, confirm, status, field
+):
+    patient = patient_for(clinician)
+    data = {"drug": "lorazepam", "kind": "dose", "daily_dose_mg": dose, "date": "2026-01-10"}
+    if dose == "10":
+        data["daily_dose_mg"] = "10.05"
+    if confirm:
+        data["confirm_high_dose"] = confirm
+    response = login(clinician).post(reverse("medication-add", args=[patient.uuid]), data)
+    assert response.status_code == status
+    if field:
+        assert f'id="error_1_id_{field}"' in response.content.decode()
+        assert not MedicationEntry.objects.exists()
+    else:
+        assert MedicationEntry.objects.count() == 1
+
+
+def test_it_refuses_an_implausible_dose_in_the_service_too(clinician):
+    from django.core.exceptions import ValidationError
+
+    patient = patient_for(clinician)
+    with pytest.raises(ValidationError) as refused:
+        medication_add(
+            patient=patient,
+            user=clinician,
+            drug="alprazolam",
+            kind="dose",
+            daily_dose_mg=60,
+            date=datetime.date(2026, 1, 1),
+        )
+    assert "daily_dose_mg" in refused.value.message_dict
+    assert not MedicationEntry.objects.exists()
+
+
+def test_it_prefills_the_half_life_from_the_latest_change_before_the_session(clinician):
+    patient = patient_for(clinician)
+    day = datetime.date(2026, 3, 1)
+    add = lambda drug, kind, mg, when: medication_add(  # noqa: E731
+        patient=patient, user=clinician, drug=drug, kind=kind, daily_dose_mg=mg, date=when
+    )
+    add("alprazolam", "dose", 2, day - datetime.timedelta(days=100))
+    add("diazepam", "reduction", 15, day - datetime.timedelta(days=30))  # switched to a long-acting drug
+    add("diazepam", "reduction", 10, day + datetime.timedelta(days=5))  # after the session: not used
+    prefill = medication_prefill(entries=list(patient.medication_entries.all()), today=day)
+    assert prefill == {"med_status": "tapering", "days_since_dose_change": 30, "drug_half_life": "long"}
+    add("diazepam", "stop", 0, day - datetime.timedelta(days=2))
+    prefill = medication_prefill(entries=list(patient.medication_entries.all()), today=day)
+    assert prefill == {"med_status": "discontinued", "days_since_dose_change": 2, "drug_half_life": "long"}

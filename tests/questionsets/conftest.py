@@ -10,7 +10,7 @@ from tests.factories import finalized_interview, patient_for, vignette
 
 @pytest.fixture
 def draft(cadi, qs_admin) -> QuestionSetVersion:
-    """cadi@2, a draft cloned from the published cadi@1."""
+    """cadi@3, a draft cloned from the published cadi@2."""
     return services.version_clone(version=cadi, user=qs_admin)
 
 

@@ -72,7 +72,7 @@ MALFORMED = {
     ),
     "test-case-bad-answer": (
         _mutated(lambda d: d["test_cases"][0]["answers"].update(automaticity=9)),
-        "test case P1-clear-craving: automaticity",
+        "test case v2-clear-craving: automaticity",
     ),
     "test-case-unknown-flag": (
         _mutated(lambda d: d["test_cases"][0]["expect"].update(flags_include=["sunburn"])),
@@ -110,16 +110,16 @@ def test_it_refuses_a_malformed_upload_with_the_message_on_the_page(cadi, qs_adm
     response = login(qs_admin).post(reverse("questionset-import"), {"file": upload})
     assert response.status_code == 400
     assert "rule cue_dosing_link: does not compile" in response.content.decode()
-    assert QuestionSetVersion.objects.count() == 1
+    assert QuestionSetVersion.objects.count() == 2  # cadi@1 (retired) and cadi@2, nothing new
 
 
 def test_it_imports_a_file_as_the_next_draft_of_its_set(cadi, qs_admin):
     draft = services.version_import(raw=json.dumps(_cadi()).encode(), user=qs_admin)
     assert (draft.question_set, draft.number, draft.status, draft.definition["version"]) == (
         cadi.question_set,
-        2,
+        cadi.number + 1,
         "draft",
-        2,
+        cadi.number + 1,
     )
     assert AuditEntry.objects.filter(object_uuid=draft.uuid, action="create", data__imported=True).exists()
 
@@ -136,17 +136,17 @@ def test_it_imports_a_new_set_under_its_own_slug(cadi, qs_admin):
 
 def test_it_exports_json_that_imports_back_unchanged(cadi, qs_admin, login):
     response = login(qs_admin).get(reverse("questionset-export", args=[cadi.uuid]))
-    assert response.status_code == 200 and response["Content-Disposition"].endswith('cadi-1.json"')
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('cadi-2.json"')
     assert json.loads(response.content) == cadi.definition
     draft = services.version_import(raw=response.content, user=qs_admin)
-    assert {**draft.definition, "version": 1} == cadi.definition
+    assert {**draft.definition, "version": cadi.number} == cadi.definition
     assert AuditEntry.objects.filter(object_uuid=cadi.uuid, action="export").exists()
 
 
 def test_it_exports_a_version_as_a_valid_fhir_questionnaire(cadi, qs_admin, login):
     resource = fhir.questionnaire_resource(cadi)
     questionnaire = Questionnaire(**resource)
-    assert questionnaire.status == "active" and questionnaire.version == "1"
+    assert questionnaire.status == "active" and questionnaire.version == "2"
     groups = {group.linkId: group for group in questionnaire.item}
     assert list(groups) == [s["code"] for s in cadi.definition["sections"]]
     onset = next(i for i in groups["timing"].item if i.linkId == "onset_pattern")
@@ -173,7 +173,7 @@ def test_it_exports_a_finalized_interview_as_a_valid_questionnaire_response(fina
     response = login(clinician).get(reverse("interview-fhir", args=[finalized.uuid]))
     assert response.status_code == 200
     resource = QuestionnaireResponse.model_validate_json(response.content)
-    assert resource.status == "completed" and resource.questionnaire == "urn:zeus-assess:questionnaire:cadi|1"
+    assert resource.status == "completed" and resource.questionnaire == "urn:zeus-assess:questionnaire:cadi|2"
     assert resource.subject.identifier.value == finalized.session.patient.record_number
     answers = {item.linkId: item.answer for group in resource.item for item in group.item}
     assert answers["onset_pattern"][0].valueCoding.code == "cue_linked"

@@ -12,6 +12,7 @@ from assessments.interviews.models import Interview
 from assessments.questionsets import services
 from assessments.questionsets.models import QuestionSetVersion
 from assessments.questionsets.selectors import version_resolve
+from tests.conftest import PASSWORD
 from tests.questionsets.conftest import new_item, with_item
 
 Status = QuestionSetVersion.Status
@@ -26,8 +27,14 @@ def _failing(definition: dict) -> dict:
 
 def test_it_clones_a_version_into_a_numbered_draft_and_audits_it(cadi, qs_admin):
     draft = services.version_clone(version=cadi, user=qs_admin)
-    assert (draft.number, draft.status, draft.based_on, draft.created_by) == (2, Status.DRAFT, cadi, qs_admin)
-    assert draft.definition["version"] == 2
+    number = cadi.number + 1
+    assert (draft.number, draft.status, draft.based_on, draft.created_by) == (
+        number,
+        Status.DRAFT,
+        cadi,
+        qs_admin,
+    )
+    assert draft.definition["version"] == number
     assert {k: v for k, v in draft.definition.items() if k != "version"} == {
         k: v for k, v in cadi.definition.items() if k != "version"
     }
@@ -65,10 +72,10 @@ def test_it_saves_a_valid_draft_edit_and_audits_the_change(draft, qs_admin):
             lambda d: d["sections"][1]["items"][0]["options"].pop(0),
             "rule cue_dosing_link: 'cue_linked' is not an option of onset_pattern",
         ),
-        (lambda d: d.update(version=7), "version: must be 2"),
+        (lambda d: d.update(version=7), "version: must be 3"),  # a draft of cadi@2
         (
             lambda d: d["test_cases"][0]["expect"].update(dominant="craving"),
-            "test case P1-clear-craving.expect.dominant",
+            "test case v2-clear-craving.expect.dominant",
         ),
     ],
     ids=[
@@ -93,13 +100,13 @@ def test_it_refuses_an_invalid_edit_naming_the_problem_and_stores_nothing(draft,
 
 
 def test_it_publishes_a_passing_draft_and_retires_the_previous_version(cadi, draft, qs_admin):
-    services.version_publish(version=draft, user=qs_admin)
+    services.version_publish(version=draft, user=qs_admin, password=PASSWORD)
     cadi.refresh_from_db()
     draft.refresh_from_db()
     assert cadi.status == Status.RETIRED and cadi.retired_at is not None
     assert draft.status == Status.PUBLISHED and draft.published_by == qs_admin
     assert version_resolve("cadi") == draft
-    assert version_resolve("cadi@1") == cadi  # stored formulations stay reproducible
+    assert version_resolve(cadi.ref) == cadi  # stored formulations stay reproducible
     entry = AuditEntry.objects.get(object_uuid=draft.uuid, data__change="published")
     assert entry.data["retired"] == [str(cadi.uuid)]
 
@@ -109,8 +116,8 @@ def test_it_refuses_to_publish_while_a_test_case_fails_listing_it(cadi, draft, q
         version=draft, definition=_failing(draft.definition), user=qs_admin, change={}
     )
     with pytest.raises(services.PublishRefused) as refused:
-        services.version_publish(version=draft, user=qs_admin)
-    assert refused.value.errors == ["P1-clear-craving: dominant craving, expected ['anxiety']"]
+        services.version_publish(version=draft, user=qs_admin, password=PASSWORD)
+    assert refused.value.errors == ["v2-clear-craving: dominant craving, expected ['anxiety']"]
     draft.refresh_from_db()
     cadi.refresh_from_db()
     assert (draft.status, cadi.status) == (Status.DRAFT, Status.PUBLISHED)
@@ -121,7 +128,7 @@ def test_it_refuses_to_publish_without_test_cases(draft, qs_admin):
         version=draft, definition={**draft.definition, "test_cases": []}, user=qs_admin, change={}
     )
     with pytest.raises(services.PublishRefused, match="at least one test case"):
-        services.version_publish(version=draft, user=qs_admin)
+        services.version_publish(version=draft, user=qs_admin, password=PASSWORD)
 
 
 def test_it_refuses_to_publish_an_invalid_definition_that_reached_the_table(draft, qs_admin):
@@ -130,7 +137,7 @@ def test_it_refuses_to_publish_an_invalid_definition_that_reached_the_table(draf
     broken["rules"][0]["when"] = "nonsense ==="
     QuestionSetVersion.objects.filter(pk=draft.pk).update(definition=broken)
     with pytest.raises(DefinitionError, match="cue_dosing_link"):
-        services.version_publish(version=draft, user=qs_admin)
+        services.version_publish(version=draft, user=qs_admin, password=PASSWORD)
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
 
@@ -139,7 +146,7 @@ def test_it_refuses_any_service_change_of_a_published_version(cadi, qs_admin):
     with pytest.raises(services.VersionError):
         services.version_definition_save(version=cadi, definition=cadi.definition, user=qs_admin, change={})
     with pytest.raises(services.VersionError):
-        services.version_publish(version=cadi, user=qs_admin)
+        services.version_publish(version=cadi, user=qs_admin, password=PASSWORD)
     with pytest.raises(services.VersionError):
         services.version_delete(version=cadi, user=qs_admin)
 
@@ -165,7 +172,7 @@ def test_it_has_the_database_refuse_changing_a_published_version(cadi, change):
 
 
 def test_it_has_the_database_refuse_changing_a_retired_version(cadi, draft, qs_admin):
-    services.version_publish(version=draft, user=qs_admin)
+    services.version_publish(version=draft, user=qs_admin, password=PASSWORD)
     with pytest.raises(IntegrityError), transaction.atomic():
         QuestionSetVersion.objects.filter(pk=cadi.pk).update(definition={})
 
@@ -190,7 +197,7 @@ def test_it_keeps_interviews_on_their_version_after_a_new_one_is_published(
     services.version_definition_save(
         version=draft, definition=with_item(draft.definition, new_item()), user=qs_admin, change={}
     )
-    services.version_publish(version=draft, user=qs_admin)
+    services.version_publish(version=draft, user=qs_admin, password=PASSWORD)
     from tests.factories import draft_interview, patient_for
 
     after = draft_interview(patient_for(clinician), clinician)
@@ -202,10 +209,11 @@ def test_it_keeps_interviews_on_their_version_after_a_new_one_is_published(
 
 def test_it_refuses_to_retire_the_default_set_without_a_successor(cadi, qs_admin):
     with pytest.raises(services.VersionError):
-        services.version_retire(version=cadi, user=qs_admin)
+        services.version_retire(version=cadi, user=qs_admin, password=PASSWORD)
 
 
 def test_it_offers_the_django_admin_read_only(cadi, django_user_model, client):
+    number = cadi.number
     admin = django_user_model.objects.create_superuser("root", password="x")
     client.force_login(admin)
     url = reverse("admin:questionsets_questionsetversion_change", args=[cadi.pk])
@@ -219,4 +227,4 @@ def test_it_offers_the_django_admin_read_only(cadi, django_user_model, client):
         == 403
     )
     cadi.refresh_from_db()
-    assert cadi.number == 1 and cadi.status == Status.PUBLISHED
+    assert cadi.number == number and cadi.status == Status.PUBLISHED

@@ -8,6 +8,7 @@ from assessments.formulation.services import compiled_for
 from assessments.interviews.forms import interview_form_class
 from assessments.questionsets import services
 from assessments.questionsets.translations import missing_translations
+from tests.conftest import PASSWORD
 
 
 def _english_only(value):
@@ -46,7 +47,7 @@ def test_it_shows_english_in_a_polish_interview_when_polish_is_missing(cadi, qs_
     services.version_definition_save(
         version=draft, definition={**definition, "version": draft.number}, user=qs_admin, change={}
     )
-    services.version_publish(version=draft, user=qs_admin)
+    services.version_publish(version=draft, user=qs_admin, password=PASSWORD)
     with translation.override("pl"):
         form_class, _helper = interview_form_class(version=draft, compiled=compiled_for(draft), language="pl")
         polish_cadi, _ = interview_form_class(version=cadi, compiled=compiled_for(cadi), language="pl")

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.questionsets.models import QuestionSetVersion
+from tests.conftest import PASSWORD
 from tests.questionsets.conftest import new_item, with_item
 
 # (url name, needs a version argument, method)
@@ -22,8 +23,9 @@ PAGES = [
     ("questionset-rule-new", True, "get"),
     ("questionset-case-new", True, "get"),
     ("questionset-clone", True, "post"),
-    ("questionset-publish", True, "post"),
-    ("questionset-retire", True, "post"),
+    # GET shows the confirmation page; the POST is signed with the password.
+    ("questionset-publish", True, "get"),
+    ("questionset-retire", True, "get"),
     ("questionset-delete", True, "post"),
     ("questionset-whatif-start", True, "post"),
 ]
@@ -40,7 +42,7 @@ def test_it_forbids_the_pages_to_other_roles(draft, login, request, who, name, n
     client = login(request.getfixturevalue(who))
     response = getattr(client, method)(_url(name, needs_version, draft))
     assert response.status_code == 403
-    assert QuestionSetVersion.objects.count() == 2
+    assert QuestionSetVersion.objects.count() == 3  # cadi@1 (retired), cadi@2, the draft
 
 
 @pytest.mark.parametrize(("name", "needs_version", "method"), PAGES)
@@ -69,7 +71,7 @@ def test_it_lists_sets_and_versions(draft, qs_admin, login, django_assert_max_nu
     client = login(qs_admin)
     with django_assert_max_num_queries(12):
         page = client.get(reverse("questionset-list")).content.decode()
-    assert "cadi@1" in page and "cadi@2" in page
+    assert "cadi@1" in page and "cadi@2" in page and "cadi@3" in page
 
 
 def _item_post(definition, **overrides) -> dict:
@@ -236,14 +238,22 @@ def test_it_adds_a_test_case_and_blocks_publishing_while_it_fails(cadi, draft, q
     case = {"id": "T1-wrong", "answers": answers, "dominant": ["anxiety"]}
     assert client.post(reverse("questionset-case-new", args=[draft.uuid]), case).status_code == 302
     dry_run = client.get(reverse("questionset-dry-run", args=[draft.uuid])).content.decode()
-    assert "T1-wrong" in dry_run and "9 test cases, 1 failing" in dry_run
-    refused = client.post(reverse("questionset-publish", args=[draft.uuid]))
-    assert refused.status_code == 400 and "T1-wrong: dominant" in refused.content.decode()
+    total = len(cadi.definition["test_cases"]) + 1
+    assert "T1-wrong" in dry_run and f"{total} test cases, 1 failing" in dry_run
+    publish = reverse("questionset-publish", args=[draft.uuid])
+    unsigned = client.post(publish)
+    assert unsigned.status_code == 400 and "Enter your password to sign" in unsigned.content.decode()
+    refused = client.post(publish, {"password": PASSWORD})
+    # Failures in labels, never codes (issue 15, item 8).
+    assert refused.status_code == 400 and "T1-wrong: expected Mainly anxiety, got" in refused.content.decode()
     draft.refresh_from_db()
     assert draft.status == "draft"
     fixed = {**case, "dominant": ["craving", "mixed", "insufficient"]}
     assert client.post(reverse("questionset-case", args=[draft.uuid, "T1-wrong"]), fixed).status_code == 302
-    assert client.post(reverse("questionset-publish", args=[draft.uuid])).status_code == 302
+    assert client.post(publish, {"password": "wrong"}).status_code == 400
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    assert client.post(publish, {"password": PASSWORD}).status_code == 302
     draft.refresh_from_db()
     cadi.refresh_from_db()
     assert (draft.status, cadi.status) == ("published", "retired")
@@ -255,7 +265,7 @@ def test_it_shows_the_diff_between_versions(draft, qs_admin, login):
     client.post(reverse("questionset-rule-new", args=[draft.uuid]), _rule_post())
     client.post(reverse("questionset-item-delete", args=[draft.uuid, "clinician_notes"]))
     page = client.get(reverse("questionset-diff", args=[draft.uuid])).content.decode()
-    assert "From cadi@1 to cadi@2" in page
+    assert "From cadi@2 to cadi@3" in page
     assert "<code>sleep_dread</code>" in page and "<code>clinician_notes</code>" in page
     assert "sleep_dread.yes.craving" in page and "dread_and_cue" in page
 

@@ -13,12 +13,20 @@ from assessments.questionsets.whatif import whatif_execute, whatif_request
 
 
 def _anxiety_heavy(definition: dict) -> dict:
-    """A rule that reads cue-linked onset as strong evidence for anxiety: craving
-    pictures (cue-linked) stop being craving-dominant, diffuse ones do not move."""
+    """Rules that read cue-linked onset as strong evidence for anxiety: craving
+    pictures (cue-linked) stop being craving-dominant, diffuse ones do not move.
+    Two rules at the largest weight allowed: cadi@2's shares keep a strong craving
+    picture's margin past the cap, so one is not enough to move it."""
     result = copy.deepcopy(definition)
+    for suffix in ("", "_again"):
+        _add_anxiety_rule(result, suffix)
+    return result
+
+
+def _add_anxiety_rule(result: dict, suffix: str) -> None:
     result["rules"].append(
         {
-            "id": "cue_linked_read_as_anxiety",
+            "id": "cue_linked_read_as_anxiety" + suffix,
             "when": "onset_pattern == 'cue_linked'",
             "direction": "anxiety",
             "weight": 20,
@@ -29,7 +37,6 @@ def _anxiety_heavy(definition: dict) -> dict:
             "rationale": "A deliberately wrong rule, to see the what-if count it.",
         }
     )
-    return result
 
 
 @pytest.fixture

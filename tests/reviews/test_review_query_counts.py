@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.reviews import summary
 from assessments.reviews.models import Review
 from tests.factories import bulk_copies
 
@@ -31,6 +32,9 @@ def _clone_reviews(review: Review, n: int, *, decider) -> None:
         )
         for k, f in enumerate(formulations)
     )
+    # bulk_create bypasses the services that keep the dashboard's summary up to date;
+    # rebuild it as the hourly beat task does.
+    summary.rebuild()
 
 
 def _count(client, url) -> int:

@@ -4,6 +4,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -111,3 +113,18 @@ def test_it_refuses_a_wrong_totp_code(login, supervisor, settings):
     response = client.post(reverse("two-factor"), {"token": wrong})
     assert response.status_code == 400 and "not valid" in response.content.decode()
     assert client.get(reverse("home")).url == reverse("two-factor")
+
+
+def test_a_request_within_a_minute_of_the_last_does_not_write_the_session(login, clinician):
+    """The idle clock needs minute precision, not a database write on every page."""
+    client = login(clinician)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("home")).status_code == 200
+    writes = [q["sql"] for q in captured if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
+    assert writes == []
+    _age_session(client, seen_ago=61, started_ago=61)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("home")).status_code == 200
+    assert any(q["sql"].startswith("UPDATE") and "django_session" in q["sql"] for q in captured)
+    assert time.time() - client.session[SESSION_SEEN] < 5

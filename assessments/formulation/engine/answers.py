@@ -51,7 +51,7 @@ class AnswerChecker:
             elif kind == MULTI:
                 if not _multi_ok(value, allowed):
                     return None
-            elif value_type is not str or len(value) > length:
+            elif value_type is not str or len(value) > length or not storable_text(value):
                 return None
             answered[code] = value
         return answered
@@ -110,7 +110,21 @@ def _problem(spec, value) -> str | None:
         return "must be text"
     elif len(value) > length:
         return f"must be at most {length} characters"
+    elif not storable_text(value):
+        return "must not contain NUL or unpaired surrogate characters"
     return None
+
+
+def storable_text(text: str) -> bool:
+    """Text a database and UTF-8 can hold: no NUL (PostgreSQL refuses it) and no lone
+    surrogate (which JSON escapes such as \\ud800 can produce but UTF-8 cannot encode)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _multi_problem(value, allowed, choices) -> str | None:

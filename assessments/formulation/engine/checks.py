@@ -1,6 +1,6 @@
 """Small structural checks that collect problems instead of raising at the first."""
 
-from .records import CODE
+from .records import CODE, MAX_WEIGHT
 
 
 class Checks:
@@ -40,8 +40,8 @@ class Checks:
     def number(self, value, where, default=None):
         if value is None and default is not None:
             return default
-        if type(value) not in (int, float) or value < 0 or value != value or value > 1000:
-            self.fail(where, "must be a number from 0 to 1000")
+        if type(value) not in (int, float) or value < 0 or value != value or value > MAX_WEIGHT:
+            self.fail(where, f"must be a number from 0 to {MAX_WEIGHT}")
             return 0
         return value
 

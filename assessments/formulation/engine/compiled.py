@@ -48,7 +48,11 @@ def _compile_rules(definition: Definition) -> dict:
         if name in items:
             errors.append(f"item {name}: this code is reserved for the computed mix")
     types = {code: _ITEM_TYPES[item.type] for code, item in items.items()}
-    context = make_context({**types, **_DERIVED})
+    windows = {window.code: DataType.FLOAT for window in definition.windows}
+    for name in windows:
+        if name in _DERIVED:
+            errors.append(f"window {name}: this code is reserved for the computed mix")
+    context = make_context({**types, **windows, **_DERIVED})
     choices = {
         code: frozenset(item.option_codes) for code, item in items.items() if item.type in CHOICE_TYPES
     }
@@ -69,6 +73,18 @@ def _compile_rules(definition: Definition) -> dict:
                     f"rule {rule.id}: a {rule.direction} rule cannot read {symbol}, computed from it"
                 )
         compiled[rule.id] = expression
+    # A discount must be known before the mix is computed, so the flags it waits for
+    # may only be raised by rules that read answers, never the mix itself.
+    discounting = {item.discount[0] for item in items.values() if item.discount}
+    for rule in definition.rules:
+        expression = compiled.get(rule.id)
+        if rule.flag in discounting and expression is not None:
+            for symbol in expression.symbols:
+                if symbol in _DERIVED:
+                    errors.append(
+                        f"rule {rule.id}: raises {rule.flag}, which discounts evidence, "
+                        f"so it cannot read {symbol}"
+                    )
     if errors:
         raise DefinitionError(errors)
     return compiled
@@ -164,6 +180,7 @@ class CompiledQuestionSet:
             for flag in expect.get("flags_exclude", []):
                 if flag in result["flags"]:
                     failures.append(f"{case['id']}: flag {flag} raised")
+            failures += [f"{case['id']}: {problem}" for problem in _further_expectations(result, expect)]
         return failures
 
     def _check_test_case_answers(self) -> list:
@@ -172,6 +189,24 @@ class CompiledQuestionSet:
             for case in self.definition.test_cases
             for message in self.validate(case["answers"]).values()
         ]
+
+
+def _further_expectations(result: dict, expect: dict) -> list:
+    """The optional expectations a test case can add, so that a publish gate can pin
+    confidence, the rules that must (not) fire and the order of recommendations."""
+    problems = []
+    if "confidence" in expect and result["confidence"] not in expect["confidence"]:
+        problems.append(f"confidence {result['confidence']}, expected {expect['confidence']}")
+    fired = {rule["id"] for rule in result["rules"]}
+    problems += [
+        f"rule {rule_id} did not fire" for rule_id in expect.get("rules_include", []) if rule_id not in fired
+    ]
+    problems += [f"rule {rule_id} fired" for rule_id in expect.get("rules_exclude", []) if rule_id in fired]
+    start = expect.get("recommendations_start", [])
+    codes = [recommendation["code"] for recommendation in result["recommendations"]]
+    if codes[: len(start)] != start:
+        problems.append(f"recommendations start {codes[: len(start)]}, expected {start}")
+    return problems
 
 
 def _blank(value) -> bool:

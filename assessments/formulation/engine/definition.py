@@ -10,19 +10,25 @@ from .records import (
     BREADTH_KEYS,
     CHOICE_TYPES,
     DIRECTIONS,
+    DISCOUNT_KEYS,
     ITEM_KEYS,
     ITEM_TYPES,
     KNOWN_LANGUAGES,
     NONE_OPTION,
     OPTION_KEYS,
     SCALE_MAX,
+    SCORING_KEYS,
     SECTION_KEYS,
+    SHARE_MODES,
+    SUFFICIENCY_MODES,
     TOP_KEYS,
+    WINDOW_KEYS,
     Breadth,
     Definition,
     Item,
     Option,
     Section,
+    Window,
 )
 from .rulebook import RulebookReader
 
@@ -53,14 +59,21 @@ class _Reader(RulebookReader):
         if data.get("format", 1) != 1:
             self.fail("format", "only format 1 is known")
         sections, items = self.sections(data.get("sections"))
-        scoring = self.mapping(data.get("scoring", {}), "scoring", {"reference_fraction"})
+        scoring = self.mapping(data.get("scoring", {}), "scoring", SCORING_KEYS)
         fraction = scoring.get("reference_fraction", 0.6)
         if type(fraction) not in (int, float) or not 0.1 <= fraction <= 1:
             self.fail("scoring.reference_fraction", "must be a number from 0.1 to 1")
+        share_mode = self.choice(scoring.get("shares"), "scoring.shares", SHARE_MODES)
+        sufficiency = self.choice(scoring.get("insufficient"), "scoring.insufficient", SUFFICIENCY_MODES)
         anchors = self.anchors(data.get("scale_anchors"), "scale_anchors", required=False)
         if anchors is None and any(item.type == "scale" and item.anchors is None for item in items.values()):
             self.fail("scale_anchors", "needed: some scale items give no anchors of their own")
         flags = self.flags(data.get("flags", []))
+        for item in items.values():
+            if item.discount is not None and item.discount[0] not in flags:
+                self.fail(
+                    f"item {item.code}.discount", f"{item.discount[0]!r} is not a flag of this definition"
+                )
         return Definition(
             slug=self.code(data.get("slug"), "slug"),
             version=self.whole(data.get("version"), "version", 1),
@@ -76,7 +89,48 @@ class _Reader(RulebookReader):
             focus=self.focus(data.get("recommendations")),
             reference_fraction=fraction,
             test_cases=self.test_cases(data.get("test_cases", [])),
+            share_mode=share_mode,
+            sufficiency=sufficiency,
+            windows=self.windows(data.get("windows", []), items),
+            recommendation_order=self.recommendation_order(data.get("recommendation_order"), flags),
         )
+
+    def choice(self, value, where, modes):
+        if value is None:
+            return modes[0]
+        if value not in modes:
+            self.fail(where, f"must be one of {', '.join(modes)}")
+            return modes[0]
+        return value
+
+    def windows(self, raw, items) -> tuple:
+        if not isinstance(raw, list):
+            self.fail("windows", "must be a list")
+            return ()
+        windows = []
+        for window_data in raw:
+            data = self.mapping(window_data, "window", WINDOW_KEYS)
+            code = self.code(data.get("code"), "window")
+            where = f"window {code}"
+            if code in items or any(window.code == code for window in windows):
+                self.fail(where, "the code is already an item or another window")
+            item = items.get(data.get("item"))
+            if item is None or item.type != "single":
+                self.fail(where, f"item {data.get('item')!r} is not a single item")
+                continue
+            days = self.mapping(data.get("days"), f"{where}.days", set(item.option_codes))
+            windows.append(
+                Window(
+                    code,
+                    item.code,
+                    {
+                        option: self.whole(value, f"{where}.days.{option}", 0, 36_500)
+                        for option, value in days.items()
+                    },
+                    self.whole(data.get("default"), f"{where}.default", 0, 36_500),
+                )
+            )
+        return tuple(windows)
 
     def sections(self, raw) -> tuple[tuple, dict]:
         if not isinstance(raw, list) or not raw:
@@ -152,6 +206,30 @@ class _Reader(RulebookReader):
             anchors=self.anchors(data.get("anchors"), f"{where}.anchors", required=False),
             max_length=self.whole(data.get("max_length", 5000), f"{where}.max_length", 1, 100_000),
             required=self.flag_bool(data.get("required"), f"{where}.required"),
+            discount=self.discount(data.get("discount"), where, bool(options or weights or breadth)),
+        )
+
+    def discount(self, raw, where, weighted) -> tuple | None:
+        if raw is None:
+            return None
+        at = f"{where}.discount"
+        data = self.mapping(raw, at, DISCOUNT_KEYS)
+        if not weighted:
+            self.fail(at, "only an item that carries evidence can be discounted")
+        factor = data.get("factor")
+        # "Counts at most half" (spec 6.2) is the clinical use; any fraction below 1 is
+        # allowed, but never 0 (that would hide the answer) nor more than the full weight.
+        if type(factor) not in (int, float) or not 0 < factor < 1:
+            self.fail(f"{at}.factor", "must be a number above 0 and below 1")
+        directions = data.get("directions")
+        if not isinstance(directions, list) or not directions or not set(directions) <= set(DIRECTIONS):
+            self.fail(f"{at}.directions", f"must list some of {', '.join(DIRECTIONS)}")
+            directions = []
+        return (
+            data.get("while_flag"),
+            factor,
+            frozenset(directions),
+            self.text(data.get("note"), f"{at}.note"),
         )
 
     def options(self, raw, where, kind, scored) -> tuple:

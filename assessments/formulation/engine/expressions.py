@@ -29,6 +29,9 @@ class CompiledExpression:
     symbols: tuple[str, ...]  # symbols the expression reads, first use first
 
 
+MAX_EXPRESSION_CHARS = 2000
+
+
 def make_context(symbol_types: dict) -> rule_engine.Context:
     # A typed resolver makes an unknown symbol a compile-time error.
     return rule_engine.Context(type_resolver=rule_engine.type_resolver_from_dict(symbol_types))
@@ -39,8 +42,15 @@ def compile_expression(text: str, context: rule_engine.Context, choices: dict) -
     literal compared with that item must be one of its options."""
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError("the expression must be non-empty text")
+    # The parser and the translated evaluator recurse once per term: thousands of terms
+    # exhaust Python's stack (RecursionError). Real rules are short (cadi's longest has
+    # under 300 characters), so a generous cap keeps compile and evaluation safe.
+    if len(text) > MAX_EXPRESSION_CHARS:
+        raise ExpressionError(f"is too long (at most {MAX_EXPRESSION_CHARS} characters)")
     try:
         rule = rule_engine.Rule(text, context)
+    except RecursionError:
+        raise ExpressionError("is nested too deeply") from None
     except rule_engine.SymbolResolutionError as exc:
         raise ExpressionError(f"unknown item or value {exc.symbol_name!r}") from None
     except rule_engine.EngineError as exc:
@@ -48,5 +58,8 @@ def compile_expression(text: str, context: rule_engine.Context, choices: dict) -
     root = rule.statement.expression
     if root.result_type not in (DataType.BOOLEAN, DataType.UNDEFINED):
         raise ExpressionError("must be a true/false condition")
-    evaluate, symbols = translate(root, choices)
+    try:
+        evaluate, symbols = translate(root, choices)
+    except RecursionError:
+        raise ExpressionError("is nested too deeply") from None
     return CompiledExpression(text, rule, evaluate, symbols)

@@ -8,7 +8,7 @@ ITEM_TYPES = ("single", "multi", "scale", "integer", "text")
 CHOICE_TYPES = ("single", "multi")
 DIRECTIONS = ("craving", "anxiety")
 KNOWN_LANGUAGES = ("en", "pl")
-# The flags the formulation contract allows (clinical spec, section 3).
+# The flags the formulation contract allows (clinical spec, sections 3 and 6.4).
 KNOWN_FLAGS = (
     "relapse_risk_high",
     "relapse_risk_moderate",
@@ -16,8 +16,25 @@ KNOWN_FLAGS = (
     "safety_urgent",
     "safety_review",
     "sedative_substitution",
+    "medical_urgent",
+    "overdose_risk",
+    "mood_review",
+    "possible_protracted_withdrawal",
 )
+# Flags a supervisor must acknowledge by name (spec 6.4: shown like safety_urgent).
+URGENT_FLAGS = ("medical_urgent", "safety_urgent")
+CONFIDENCE_LEVELS = ("low", "moderate", "high")
+# How shares and sufficiency are computed; the first of each is cadi@1's rule, the
+# default, so that a definition without these keys formulates exactly as before.
+SHARE_MODES = ("capped", "uncapped")
+SUFFICIENCY_MODES = ("answered", "core_evidence")
+FOCUS_SLOT = "focus"  # where the treatment focus sits in a recommendation_order
 FOCUS_KEYS = ("craving", "anxiety", "mixed", "insufficient")
+# Bounds of every weight (options, scale points, breadth bands, compound rules): cadi's
+# strongest piece of evidence weighs 3.5; 20 leaves room for a deliberately decisive rule
+# (what-if experiments use one) while a typo like 999, which would drown every other
+# rule, is refused at the field where it was typed.
+MAX_WEIGHT = 20
 SCALE_MAX = 4  # every scale is 0-4 (not at all ... extremely or almost always)
 NONE_OPTION = "none"  # in a multi item, excludes every other option and counts as no breadth
 
@@ -64,6 +81,9 @@ class Item:
     # Must be answered before an interview is finalized (spec 6.1). Drafts, previews
     # and `formulate` still take partial answer sets, so the engine never enforces it.
     required: bool = False
+    # (flag, factor, directions, note): while `flag` is raised, this item's evidence in
+    # `directions` counts `factor` of its weight and its label gains `note` (spec 6.2).
+    discount: tuple | None = None
 
     @property
     def option_codes(self) -> tuple:
@@ -103,6 +123,7 @@ class Flag:
     recommendation: Recommendation
     supersedes: tuple
     lowers_confidence: bool
+    confidence_at_most: str | None = None  # a ceiling instead of lowers_confidence's step
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +142,21 @@ class Definition:
     focus: dict  # FOCUS_KEYS -> Recommendation
     reference_fraction: float
     test_cases: tuple
+    share_mode: str = "capped"
+    sufficiency: str = "answered"
+    windows: tuple = ()  # Window records: numbers chosen by an answer, read by rules
+    recommendation_order: tuple | None = None  # flag codes and FOCUS_SLOT; None: focus first
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A number of days chosen by one single item's answer (e.g. the withdrawal window
+    by half-life, spec 6.3), readable by rules under its own code."""
+
+    code: str
+    item: str
+    days: dict  # option code -> days
+    default: int  # unanswered, or an option not listed
 
 
 TOP_KEYS = {
@@ -139,7 +175,12 @@ TOP_KEYS = {
     "scoring",
     "test_cases",
     "meta",
+    "windows",
+    "recommendation_order",
 }
+SCORING_KEYS = {"reference_fraction", "shares", "insufficient"}
+WINDOW_KEYS = {"code", "item", "days", "default"}
+DISCOUNT_KEYS = {"while_flag", "factor", "directions", "note"}
 SECTION_KEYS = {"code", "title", "core", "scored", "items"}
 ITEM_KEYS = {
     "code",
@@ -158,8 +199,9 @@ ITEM_KEYS = {
     "anchors",
     "max_length",
     "required",
+    "discount",
 }
 OPTION_KEYS = {"code", "label", "craving", "anxiety", "evidence_label", "rationale"}
 BREADTH_KEYS = {"id", "min", "max", "direction", "weight", "label", "rationale"}
 RULE_KEYS = {"id", "when", "direction", "weight", "flag", "label", "rationale"}
-FLAG_KEYS = {"code", "label", "recommendation", "supersedes", "lowers_confidence"}
+FLAG_KEYS = {"code", "label", "recommendation", "supersedes", "lowers_confidence", "confidence_at_most"}

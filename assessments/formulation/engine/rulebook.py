@@ -2,9 +2,11 @@
 
 from .checks import Checks
 from .records import (
+    CONFIDENCE_LEVELS,
     DIRECTIONS,
     FLAG_KEYS,
     FOCUS_KEYS,
+    FOCUS_SLOT,
     KNOWN_FLAGS,
     RULE_KEYS,
     CompoundRule,
@@ -71,8 +73,28 @@ class RulebookReader(Checks):
                 self.recommendation(data.get("recommendation"), f"flag {code}.recommendation"),
                 tuple(supersedes),
                 self.flag_bool(data.get("lowers_confidence"), f"flag {code}"),
+                self.ceiling(data.get("confidence_at_most"), f"flag {code}.confidence_at_most"),
             )
         return flags
+
+    def ceiling(self, raw, where) -> str | None:
+        if raw is not None and raw not in CONFIDENCE_LEVELS[:-1]:
+            self.fail(where, f"must be one of {', '.join(CONFIDENCE_LEVELS[:-1])}")
+            return None
+        return raw
+
+    def recommendation_order(self, raw, flags: dict) -> tuple | None:
+        """Every flag of the definition and the focus slot, each exactly once."""
+        if raw is None:
+            return None
+        expected = {*flags, FOCUS_SLOT}
+        if not isinstance(raw, list) or len(raw) != len(set(map(str, raw))) or set(raw) != expected:
+            self.fail(
+                "recommendation_order",
+                f"must list every flag of this definition and {FOCUS_SLOT!r}, each once",
+            )
+            return None
+        return tuple(raw)
 
     def recommendation(self, raw, where) -> Recommendation:
         data = self.mapping(raw, where, {"code", "text"})

@@ -7,7 +7,7 @@ in a fixed key order from the definition's order, never from the order of the
 answers, so the same answers always give byte-identical JSON.
 """
 
-from .records import NONE_OPTION, SCALE_MAX
+from .records import FOCUS_SLOT, NONE_OPTION, SCALE_MAX
 
 ENGINE_VERSION = "1.0.0"
 SINGLE, SCALE, MULTI = "single", "scale", "multi"
@@ -32,10 +32,17 @@ class Scorer:
     def __init__(self, definition, expressions: dict):
         self.reference = f"{definition.slug}@{definition.version}"
         self.items = definition.items
+        self.definition_windows = definition.windows
         self.flags = definition.flags
         self.focus = definition.focus
         self.scale = self._reference_points(definition, expressions)
-        self.scored = tuple(entry for entry in map(self._item_table, self.items.values()) if entry)
+        # Core sections by position, for "how many core sections carry evidence" (6.2).
+        self.core_section_of = {
+            code: index
+            for index, section in enumerate(s for s in definition.sections if s.core)
+            for code in section.items
+        }
+        self.scored = tuple(entry for entry in map(self._scored_entry, self.items.values()) if entry)
         self.multi_codes = tuple(code for code, item in self.items.items() if item.type == MULTI)
         self.visibility = tuple(
             (code, *item.visible_if) for code, item in self.items.items() if item.visible_if
@@ -57,6 +64,20 @@ class Scorer:
         )
         self.superseded = {code: flag.supersedes for code, flag in self.flags.items()}
         self.lowering = frozenset(code for code, flag in self.flags.items() if flag.lowers_confidence)
+        self.ceilings = {
+            code: CONFIDENCE.index(flag.confidence_at_most)
+            for code, flag in self.flags.items()
+            if flag.confidence_at_most
+        }
+        self.uncapped_shares = definition.share_mode == "uncapped"
+        self.core_evidence = definition.sufficiency == "core_evidence"
+        self.windows = tuple((w.code, w.item, w.days, w.default) for w in definition.windows)
+        # Flags that discount evidence are decided before scoring (compiled.py makes
+        # sure their rules read answers only); their rules are the "early" ones.
+        self.discounting = frozenset(item.discount[0] for item in self.items.values() if item.discount)
+        self.early = tuple(i for i, rule in enumerate(self.flag_rules) if rule[3] in self.discounting)
+        order = definition.recommendation_order
+        self.recommendation_rank = {code: rank for rank, code in enumerate(order)} if order else None
 
     # --- load time ---------------------------------------------------------------
     def _reference_points(self, definition, expressions) -> dict:
@@ -114,6 +135,36 @@ class Scorer:
             return None
         return (code, item.type, table) if table else None
 
+    def _scored_entry(self, item):
+        """(code, kind, table, discount, core section index or None)."""
+        entry = self._item_table(item)
+        if entry is None:
+            return None
+        discount = None
+        if item.discount is not None:
+            flag, factor, directions, note = item.discount
+            discount = (flag, self._discounted(entry[2], item.type, factor, directions, note))
+        return (*entry, discount, self.core_section_of.get(item.code))
+
+    def _discounted(self, table, kind, factor, directions, note):
+        def lower(templates):
+            return tuple(
+                self._template(
+                    rule_id,
+                    {lang: f"{text} {note[lang]}" for lang, text in labels.items()},
+                    direction,
+                    weight * factor,
+                )
+                if direction in directions
+                else (rule_id, labels, direction, weight, contribution)
+                for rule_id, labels, direction, weight, contribution in templates
+            )
+
+        if kind == MULTI:
+            per_option, by_count = table
+            return ({key: lower(value) for key, value in per_option.items()}, tuple(map(lower, by_count)))
+        return {key: lower(value) for key, value in table.items()}
+
     def _option_templates(self, code, option) -> tuple:
         return tuple(
             self._template(f"{code}.{option.code}.{direction}", option.evidence_label, direction, weight)
@@ -122,14 +173,23 @@ class Scorer:
         )
 
     def _compound(self, rule, expression) -> tuple:
-        items = tuple(symbol for symbol in expression.symbols if symbol in self.items)
+        window_items = {w.code: w.item for w in self.definition_windows}
+        items = []
+        for symbol in expression.symbols:  # a window is evidence of the item choosing it
+            symbol = window_items.get(symbol, symbol)
+            if symbol in self.items and symbol not in items:
+                items.append(symbol)
+        items = tuple(items)
         if rule.direction == "flag":
             return (expression.evaluate, items, (rule.id, rule.label, "flag", 0, 0.0), rule.flag)
+        # A compound rule counts for the core sections only when every item it reads is core.
+        sections = {self.core_section_of.get(code) for code in items}
+        core = None if None in sections or not sections else tuple(sorted(sections))
         return (
             expression.evaluate,
             items,
             self._template(rule.id, rule.label, rule.direction, rule.weight),
-            None,
+            core,
         )
 
     # --- per formulation -------------------------------------------------------------
@@ -138,14 +198,26 @@ class Scorer:
         clean = self._visible(answered)
         context = self.context_defaults.copy()
         context.update(clean)
+        for code, item, days, default in self.windows:
+            context[code] = days.get(clean.get(item), default)
+        early = {}
+        if self.early:
+            flag_rules = self.flag_rules
+            early = {index: flag_rules[index][0](context) for index in self.early}
+        discounting = {self.flag_rules[index][3] for index, raised in early.items() if raised}
         fired = []
         append = fired.append  # hot loop: local names, no helper calls per rule
         craving = anxiety = 0.0
+        # Evidence from the core sections alone, and which of them carry any (6.2).
+        core_points = {"craving": 0.0, "anxiety": 0.0}
+        core_hit = set()
         answer_of = clean.get
-        for code, kind, table in self.scored:
+        for code, kind, table, discount, section in self.scored:
             value = answer_of(code)
             if value is None:
                 continue
+            if discount is not None and discount[0] in discounting:
+                table = discount[1]
             if kind != MULTI:
                 templates = table.get(value)
             else:
@@ -158,6 +230,9 @@ class Scorer:
                     craving += weight
                 else:
                     anxiety += weight
+                if section is not None:
+                    core_points[direction] += weight
+                    core_hit.add(section)
                 append(
                     {
                         "id": rule_id,
@@ -168,18 +243,22 @@ class Scorer:
                         "evidence": [{"item": code, "answer": value}],
                     }
                 )
-        for evaluate, items, template, _ in self.scoring_rules:
+        for evaluate, items, template, sections in self.scoring_rules:
             if evaluate(context):
-                if template[2] == "craving":
-                    craving += template[3]
+                direction, weight = template[2], template[3]
+                if direction == "craving":
+                    craving += weight
                 else:
-                    anxiety += template[3]
+                    anxiety += weight
+                if sections is not None:
+                    core_points[direction] += weight
+                    core_hit.update(sections)
                 append(_fired(template, lang, None, _evidence_of(items, clean)))
-        result = self._mix(craving, anxiety, clean)
+        result = self._mix(craving, anxiety, clean, core_points, core_hit)
         context.update(result)
         raised = []
-        for evaluate, items, template, flag in self.flag_rules:
-            if evaluate(context):
+        for index, (evaluate, items, template, flag) in enumerate(self.flag_rules):
+            if early[index] if index in early else evaluate(context):
                 append(_fired(template, lang, flag, _evidence_of(items, clean)))
                 raised.append(flag)
         flags = self._flags(raised) if raised else []
@@ -208,23 +287,35 @@ class Scorer:
             templates += per_option.get(code, ())
         return templates
 
-    def _mix(self, craving_points: float, anxiety_points: float, clean: dict) -> dict:
-        craving = min(100.0, 100 * craving_points / self.scale["craving"])
-        anxiety = min(100.0, 100 * anxiety_points / self.scale["anxiety"])
+    def _mix(self, craving_points, anxiety_points, clean, core_points, core_hit) -> dict:
+        scale = self.scale
+        uncapped_craving = 100 * craving_points / scale["craving"]
+        uncapped_anxiety = 100 * anxiety_points / scale["anxiety"]
+        craving, anxiety = min(100.0, uncapped_craving), min(100.0, uncapped_anxiety)
         craving_score, anxiety_score = _half_up(craving), _half_up(anxiety)
+        if self.uncapped_shares:  # 6.2: a very strong picture keeps its margin past the cap
+            craving, anxiety = uncapped_craving, uncapped_anxiety
         craving_share = anxiety_share = None
         if craving + anxiety > 0:
             craving_share = _half_up(100 * craving / (craving + anxiety))
             anxiety_share = 100 - craving_share
-        answered_sections = 0
-        for codes in self.core_sections:
-            for code in codes:  # usually stops at the section's first item
-                if code in clean:
-                    answered_sections += 1
-                    break
-        if answered_sections < self.min_core_sections or (
-            craving_score < MIN_SCORE and anxiety_score < MIN_SCORE
-        ):
+        if self.core_evidence:
+            # 6.2: only answers that fire evidence in the core sections make a picture;
+            # history and context can add to one but never make it on their own.
+            sections = len(core_hit)
+            thin = (
+                _half_up(min(100.0, 100 * core_points["craving"] / scale["craving"])) < MIN_SCORE
+                and _half_up(min(100.0, 100 * core_points["anxiety"] / scale["anxiety"])) < MIN_SCORE
+            )
+        else:
+            sections = 0
+            for codes in self.core_sections:
+                for code in codes:  # usually stops at the section's first item
+                    if code in clean:
+                        sections += 1
+                        break
+            thin = craving_score < MIN_SCORE and anxiety_score < MIN_SCORE
+        if sections < self.min_core_sections or thin:
             dominant = "insufficient"
         elif craving_share >= CRAVING_AT_LEAST:
             dominant = "craving"
@@ -265,11 +356,16 @@ class Scorer:
             level = 0
         if self.lowering.intersection(flags):  # e.g. possible withdrawal blurs the picture
             level = max(0, level - 1)
+        for code in flags:  # a ceiling (6.2: "at most moderate" while withdrawal is possible)
+            level = min(level, self.ceilings.get(code, level))
         return CONFIDENCE[level]
 
     def _recommendations(self, dominant: str, flags: list, lang: str) -> list:
         chosen = [(dominant, self.focus[dominant])]
         chosen += [(code, self.flags[code].recommendation) for code in flags]
+        rank = self.recommendation_rank
+        if rank is not None:  # 6.2: in order of urgency, the focus in its own slot
+            chosen.sort(key=lambda pair: rank.get(pair[0], rank[FOCUS_SLOT]))
         return [{"code": rec.code, "text": rec.text[lang], "reason": reason} for reason, rec in chosen]
 
 

@@ -1,0 +1,67 @@
+"""The dashboard's summary (one row per clinician, patient clinician and day) kept on
+write gives exactly what counting the reviews gives."""
+
+import datetime
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.reviews import selectors, services, summary
+from assessments.reviews.models import Review, ReviewDayStats
+from tests.conftest import PASSWORD, make_user
+
+
+def _rows():
+    return sorted(
+        ReviewDayStats.objects.values(
+            *[f.attname for f in ReviewDayStats._meta.concrete_fields if f.name != "id"]
+        ).order_by(),
+        key=lambda r: (r["clinician_id"], r["patient_primary_clinician_id"], r["day"]),
+    )
+
+
+def _decide_some(finalize, supervisor):
+    _, _, a = finalize("P1-clear-craving", "mainly_craving")
+    _, _, b = finalize("P2-clear-anxiety", "mainly_craving")
+    _, _, c = finalize("P3-mixed", "mixed")
+    services.review_endorse(review=a, user=supervisor, password=PASSWORD, impression="mainly_craving")
+    services.review_return(review=b, user=supervisor, impression="mainly_anxiety", comment="Please revise")
+    return a, b, c
+
+
+def test_each_write_keeps_the_summary_equal_to_a_rebuild(finalize, supervisor):
+    _decide_some(finalize, supervisor)
+    kept = _rows()
+    assert sum(r["total"] for r in kept) == Review.objects.count() == 3
+    summary.rebuild()
+    assert _rows() == kept
+
+
+def test_the_dashboard_counts_what_the_reviews_hold(finalize, supervisor, clinician):
+    _decide_some(finalize, supervisor)
+    stats = selectors.dashboard(user=supervisor)
+    reviews = Review.objects.all()
+    assert [(r["clinician__username"], r["total"], r["pending"]) for r in stats["per_clinician"]] == [
+        (clinician.username, reviews.count(), reviews.filter(status="pending").count())
+    ]
+    raw = {(r["dominant"], r["n"]) for r in reviews.values("dominant").annotate(n=Count("pk")).order_by()}
+    month = stats["months"][0]
+    assert {(d, month[d]) for d in selectors.DOMINANTS if month[d]} == raw
+    engine_supervisor = next(
+        a for a in stats["agreement"] if a["pair"] == ("engine_impression", "supervisor_impression")
+    )
+    assert engine_supervisor["n"] == reviews.exclude(supervisor_impression="").count() == 2
+
+
+def test_the_summary_follows_the_access_rule_and_the_filters(finalize, supervisor, clinician, login):
+    _decide_some(finalize, supervisor)
+    outsider = make_user("other_supervisor", "supervisor")
+    assert selectors.dashboard(user=outsider)["per_clinician"] == []
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assert selectors.dashboard(user=supervisor, date_from=tomorrow)["per_clinician"] == []
+    assert selectors.dashboard(user=supervisor, clinician=str(outsider.uuid))["per_clinician"] == []
+    today = timezone.localdate()
+    only_today = selectors.dashboard(user=supervisor, date_from=today, date_to=today)
+    assert only_today["per_clinician"][0]["total"] == 3
+    assert login(supervisor).get(reverse("review-dashboard")).status_code == 200
