@@ -83,7 +83,7 @@ def required_cadi(cadi, clinician):
             if item["code"] in ("suicidal_thoughts", "other_sedative_use", "clinician_impression"):
                 item["required"] = True
     version_definition_save(version=draft, definition=definition, user=admin, change={"test": "required"})
-    return version_publish(version=draft, user=admin)
+    return version_publish(version=draft, user=admin, password=PASSWORD)
 
 
 # --- Item 1 -------------------------------------------------------------------------
