@@ -78,10 +78,15 @@ def required_cadi(cadi, clinician):
     admin = make_user("qs_admin_screens", "questionset_admin")
     draft = version_clone(version=cadi, user=admin)
     definition = copy.deepcopy(draft.definition)
+    # Exactly these three, whatever the shipped version marks (cadi@2 also requires the
+    # severe-withdrawal screen).
     for section in definition["sections"]:
         for item in section["items"]:
-            if item["code"] in ("suicidal_thoughts", "other_sedative_use", "clinician_impression"):
-                item["required"] = True
+            item["required"] = item["code"] in (
+                "suicidal_thoughts",
+                "other_sedative_use",
+                "clinician_impression",
+            )
     version_definition_save(version=draft, definition=definition, user=admin, change={"test": "required"})
     return version_publish(version=draft, user=admin, password=PASSWORD)
 
