@@ -4,13 +4,21 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 
 from .whatif import whatif_execute, whatif_fail
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="questionsets.whatif_run", time_limit=600, soft_time_limit=540, acks_late=True)
+# Within the global time limit: a late-acked task running longer than the visibility
+# timeout (derived from that limit) would be handed to a second worker while alive.
+@shared_task(
+    name="questionsets.whatif_run",
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    acks_late=True,
+)
 def whatif_run(run_id: int, started_by_id: int | None = None) -> str:
     try:
         return whatif_execute(run_id=run_id)

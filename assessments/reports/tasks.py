@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
 
 from . import services
 from .generate import job_run
@@ -19,8 +20,9 @@ MAX_RETRIES = 4
     name="reports.run_job",
     acks_late=True,
     reject_on_worker_lost=True,
-    time_limit=300,
-    soft_time_limit=240,
+    # The global limits: the visibility timeout and the job lease are derived from them.
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
     max_retries=MAX_RETRIES,
 )
 def run_job(self, job_id: int, started_by_id: int | None = None) -> str:
