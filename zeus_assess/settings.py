@@ -122,8 +122,14 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 # Without Redis (the embedded default) tasks run in-process, at once.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# The longest any task may run; tasks that acknowledge late use it (or less), and the
+# visibility timeout and the report job lease below are derived from it.
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+# A message is acknowledged only after its task has run, and a task whose worker
+# process died is given back to the queue: a killed worker loses no task.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
@@ -132,9 +138,13 @@ CELERY_RESULT_EXPIRES = 3600
 # and a publish on a half-open connection after the socket timeout. The outbox
 # keeps whatever did not get through.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-# Late-acked messages a dead worker never acknowledged return to the queue after
-# this many seconds; it must exceed the longest task (time limit) and countdown.
-_visibility_timeout = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+# Late-acked messages a dead worker never acknowledged (the whole worker SIGKILLed, so
+# nobody rejected them) return to the queue after this many seconds. Above the time
+# limit, so a live task is never handed to a second worker, yet close to it (1.25x),
+# so a dead worker's task runs again within about twice the time limit.
+_visibility_timeout = env.int(
+    "CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + max(1, CELERY_TASK_TIME_LIMIT // 4)
+)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
     "interval_start": 0,
@@ -143,7 +153,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     "visibility_timeout": _visibility_timeout,
     # Look for abandoned messages every few seconds (one small sorted-set scan).
-    "unacked_restore_interval": max(1, min(10, _visibility_timeout // 2)),
+    "unacked_restore_interval": max(1, min(10, _visibility_timeout // 4)),
     "unacked_restore_throttle": 1,
 }
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
@@ -163,9 +173,16 @@ CELERY_BEAT_SCHEDULE = {
     "purge-report-files": {"task": "reports.purge_expired", "schedule": 3600.0},
     "rebuild-review-summary": {"task": "reviews.rebuild_summary", "schedule": 3600.0},
 }
+# An outbox message sent this long ago whose task has not run yet was lost by the
+# broker (Redis restarted empty): the relay sends it again. Twice the visibility
+# timeout, so a message merely waiting for a dead worker's redelivery is not doubled.
+OUTBOX_REDELIVER_SECONDS = env.int("OUTBOX_REDELIVER_SECONDS", default=2 * _visibility_timeout)
 # A report job claimed this long ago without finishing is presumed dead (its worker
-# was lost) and may be taken over; keep it above the report tasks' time limits.
-REPORTS_JOB_LEASE_SECONDS = env.int("REPORTS_JOB_LEASE_SECONDS", default=330)
+# was lost) and may be taken over: above the time limit (a live run is never taken
+# over), below the visibility timeout (the redelivered task finds it expired).
+REPORTS_JOB_LEASE_SECONDS = env.int(
+    "REPORTS_JOB_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + max(1, CELERY_TASK_TIME_LIMIT // 10)
+)
 # Generated files are kept this long, then deleted (they can be generated again).
 REPORTS_KEEP_DAYS = env.int("REPORTS_KEEP_DAYS", default=7)
 

@@ -76,6 +76,9 @@ class OutboxMessage(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", pgettext_lazy("outbox message", "Pending")
         SENT = "sent", _("Sent")
+        # Set by the worker once the task has run: a sent message can still be lost
+        # (Redis restarting empty), so only this one is never sent again.
+        DONE = "done", pgettext_lazy("outbox message", "Done")
 
     task_name = models.CharField(max_length=128)
     args = models.JSONField(default=list)
@@ -87,6 +90,7 @@ class OutboxMessage(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

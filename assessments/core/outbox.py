@@ -7,17 +7,27 @@ short timeout, and a periodic relay (celery beat) publishes whatever is still
 pending once the broker is back. Publishing can happen twice (a crash between
 publish and marking it sent), so every task must be idempotent.
 
+Reaching the broker is not the end: Redis restarting without persistence loses every
+message it held. So a row is only "sent" until its task has run; the worker marks it
+"done" (`message_done`, from a task_postrun signal, keyed by the task id the outbox
+chose), and the relay sends again a row sent more than OUTBOX_REDELIVER_SECONDS ago
+and still not done. A duplicate this causes is absorbed by the tasks' idempotence.
+
 Two publishers (the request's after-commit hook and the relay, or two relay runs)
 never send the same row: each claims it under a row lock with SKIP LOCKED first.
 After a failure the process stops trying for a few seconds, so a request that
 enqueues several tasks pays for at most one failed connection attempt.
 """
 
+import datetime
 import logging
 import time
+import uuid
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import OutboxMessage
@@ -27,6 +37,9 @@ logger = logging.getLogger(__name__)
 # Seconds to leave the broker alone after a failed publish (the relay catches up).
 BACKOFF_SECONDS = 5.0
 _broker_down_until = 0.0
+# Task ids of outbox messages: "outbox-<row id>-<random>", so the worker knows which
+# row to mark done (a retry keeps its task id, so only the final run marks it).
+TASK_ID_PREFIX = "outbox-"
 
 
 def enqueue(task_name: str, *args, user=None) -> OutboxMessage:
@@ -36,8 +49,14 @@ def enqueue(task_name: str, *args, user=None) -> OutboxMessage:
     return message
 
 
+def _due():
+    """Rows to publish: never sent, or sent long ago and still not run (message lost)."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.OUTBOX_REDELIVER_SECONDS)
+    return Q(status=OutboxMessage.Status.PENDING) | Q(status=OutboxMessage.Status.SENT, sent_at__lte=cutoff)
+
+
 def publish(message_id: int) -> bool:
-    """Publish one pending message; True when it reached the broker (or ran eagerly)."""
+    """Publish one due message; True when it reached the broker (or ran eagerly)."""
     if current_app.conf.task_always_eager:
         return _run_eagerly(message_id)
     if time.monotonic() < _broker_down_until:
@@ -46,15 +65,18 @@ def publish(message_id: int) -> bool:
         # The lock is held only for one bounded publish (see the broker timeouts in
         # settings); a row someone else is publishing right now is skipped.
         message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, status=OutboxMessage.Status.PENDING)
-            .first()
+            OutboxMessage.objects.select_for_update(skip_locked=True).filter(_due(), pk=message_id).first()
         )
         if message is None:
             return False
         try:
             current_app.send_task(
-                message.task_name, args=message.args, kwargs=_kwargs(message), retry=False, ignore_result=True
+                message.task_name,
+                args=message.args,
+                kwargs=_kwargs(message),
+                task_id=f"{TASK_ID_PREFIX}{message.pk}-{uuid.uuid4().hex}",
+                retry=False,
+                ignore_result=True,
             )
         except Exception as exc:  # the broker is down or refused: the relay will try again
             _failed(message, exc)
@@ -76,7 +98,9 @@ def _run_eagerly(message_id: int) -> bool:
     except Exception as exc:  # the task failed; it records its own failure where it can
         _failed(message, exc, broker=False)
         return False
-    _mark_sent(message)
+    OutboxMessage.objects.filter(pk=message.pk).exclude(status=OutboxMessage.Status.DONE).update(
+        status=OutboxMessage.Status.DONE, done_at=timezone.now(), attempts=message.attempts + 1
+    )
     return True
 
 
@@ -91,8 +115,23 @@ def _failed(message: OutboxMessage, exc: Exception, *, broker: bool = True) -> N
 
 
 def _mark_sent(message: OutboxMessage) -> None:
-    OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.PENDING).update(
+    # Never back from done to sent (the worker may have run it already).
+    OutboxMessage.objects.filter(pk=message.pk, status=message.status).update(
         status=OutboxMessage.Status.SENT, sent_at=timezone.now(), attempts=message.attempts + 1
+    )
+
+
+def message_done(task_id: str | None) -> bool:
+    """Mark the outbox row of a task that has run (succeeded or failed for good) done."""
+    if not task_id or not task_id.startswith(TASK_ID_PREFIX):
+        return False  # not sent through the outbox (beat, a retry of its own, a test)
+    row_id = task_id[len(TASK_ID_PREFIX) :].split("-", 1)[0]
+    if not row_id.isdigit():
+        return False
+    return bool(
+        OutboxMessage.objects.filter(pk=int(row_id))
+        .exclude(status=OutboxMessage.Status.DONE)
+        .update(status=OutboxMessage.Status.DONE, done_at=timezone.now())
     )
 
 
@@ -103,13 +142,13 @@ def _kwargs(message: OutboxMessage) -> dict:
 
 
 def relay(limit: int = 200) -> int:
-    """Publish pending messages, oldest first; returns how many were published."""
+    """Publish due messages (pending, or sent and lost), oldest first; returns how many."""
     global _broker_down_until
     # The relay is the one that should find out whether the broker is back.
     _broker_down_until = 0.0
-    pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).order_by("created_at")
+    due = OutboxMessage.objects.filter(_due()).order_by("created_at")
     published = 0
-    for pk in list(pending.values_list("pk", flat=True)[:limit]):
+    for pk in list(due.values_list("pk", flat=True)[:limit]):
         if publish(pk):
             published += 1
         elif time.monotonic() < _broker_down_until:

@@ -1,8 +1,10 @@
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.models import TimeStampedModel
@@ -92,6 +94,16 @@ class ReportJob(TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running, but its lease has run out: its worker was lost; another takes it over."""
+        lease = datetime.timedelta(seconds=settings.REPORTS_JOB_LEASE_SECONDS)
+        return (
+            self.status == self.Status.RUNNING
+            and self.claimed_at is not None
+            and self.claimed_at <= timezone.now() - lease
+        )
 
     @property
     def filename(self) -> str:

@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
 
 from . import services
 from .generate import job_run
@@ -20,8 +21,9 @@ MAX_RETRIES = 4
     name="reports.run_job",
     acks_late=True,
     reject_on_worker_lost=True,
-    time_limit=300,
-    soft_time_limit=240,
+    # The global limits: the visibility timeout and the job lease are derived from them.
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
     max_retries=MAX_RETRIES,
 )
 def run_job(self, job_id: int, started_by_id: int | None = None) -> str:
@@ -59,7 +61,14 @@ def purge_expired() -> int:
 
 # What-if runs (requested by question-set admins): ids in, idempotent by compare-and-set on
 # WhatIfRun.status.
-@shared_task(name="questionsets.whatif_run", time_limit=600, soft_time_limit=540, acks_late=True)
+# Within the global time limit: a late-acked task running longer than the visibility
+# timeout (derived from that limit) would be handed to a second worker while alive.
+@shared_task(
+    name="questionsets.whatif_run",
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    acks_late=True,
+)
 def whatif_run(run_id: int, started_by_id: int | None = None) -> str:
     try:
         return whatif_execute(run_id=run_id)

@@ -84,7 +84,7 @@ def worker(tmp_path, name: str, **env):
 
 
 def _succeeded(log, task_name: str) -> int:
-    return len(re.findall(rf"Task {re.escape(task_name)}\[[0-9a-f-]+\] succeeded", log.read_text()))
+    return len(re.findall(rf"Task {re.escape(task_name)}\[[0-9a-z-]+\] succeeded", log.read_text()))
 
 
 def test_it_saves_and_finalizes_fast_with_redis_refused_and_runs_each_task_once_after(

@@ -1,8 +1,10 @@
+import datetime
 import io
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from assessments.core.models import AuditEntry
@@ -204,3 +206,26 @@ def test_it_retries_a_failure_on_the_worker_with_backoff_then_shows_it(finalize,
     assert job.status == ReportJob.Status.FAILED and job.error == "ZeroDivisionError"
     assert job.attempts == MAX_RETRIES + 1 and len(retries) == MAX_RETRIES
     assert all(0 <= r["countdown"] <= 300 and isinstance(r["exc"], ZeroDivisionError) for r in retries)
+
+
+def test_the_job_page_says_a_job_of_a_lost_worker_will_be_retried(finalize, clinician, login, settings):
+    formulation = finalize()
+    client = login(clinician)
+    client.post(reverse("report-pdf-start", args=[formulation.uuid]), HTTP_HX_REQUEST="true")
+    job = ReportJob.objects.get(formulation=formulation)
+    status = reverse("report-job-status", args=[job.uuid])
+    settings.REPORTS_JOB_LEASE_SECONDS = 60
+    now = timezone.now()
+    # Claimed within the lease: a live run, plain progress.
+    ReportJob.objects.filter(pk=job.pk).update(status="running", attempts=1, progress=40, claimed_at=now)
+    body = client.get(status).content.decode()
+    assert "In progress: 40%" in body and "retried" not in body
+    # Its lease ran out (the worker died): not "in progress" any more, and still polling.
+    ReportJob.objects.filter(pk=job.pk).update(claimed_at=now - datetime.timedelta(seconds=61))
+    body = client.get(status).content.decode()
+    assert "it will be retried automatically" in body and "In progress" not in body
+    assert 'hx-trigger="every 1s"' in body
+    # Taken over by another delivery: the page names the attempt.
+    ReportJob.objects.filter(pk=job.pk).update(attempts=2, progress=10, claimed_at=now)
+    body = client.get(status).content.decode()
+    assert "Being retried (attempt 2): 10%" in body and 'value="10"' in body
