@@ -147,3 +147,50 @@ def test_the_runtime_role_owns_nothing_and_can_do_the_apps_work(runtime_role, cl
         # No creating objects: it cannot plant a table or function of its own.
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             cursor.execute("CREATE TABLE planted (id int)")
+
+
+def _backdate(pk: int) -> None:
+    with connection.cursor() as cursor:
+        # As the owner with the setting on (the purge's own path).
+        cursor.execute("BEGIN")
+        cursor.execute("SET LOCAL zeus.audit_maintenance = 'on'")
+        cursor.execute("UPDATE core_auditentry SET at = '2001-01-01' WHERE id = %s", [pk])
+        cursor.execute("COMMIT")
+
+
+def test_the_retention_purge_runs_as_the_owner_and_keeps_newer_entries(clinician):
+    from django.core.management import call_command
+
+    from assessments.core.audit import Action, audit_log
+    from assessments.core.models import AuditEntry
+    from tests.factories import patient_for
+
+    patient = patient_for(clinician)
+    old = audit_log(action=Action.VIEW, obj=patient, user=clinician)
+    new = audit_log(action=Action.VIEW, obj=patient, user=clinician)
+    _backdate(old.pk)
+    call_command("audit_purge", "--before=2010-01-01")
+    assert not AuditEntry.objects.filter(pk=old.pk).exists()
+    assert AuditEntry.objects.filter(pk=new.pk).exists()
+
+
+def test_the_retention_purge_is_refused_under_the_runtime_role(runtime_role):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    name, _ = runtime_role
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) FROM core_auditentry")
+        _backdate(cursor.fetchone()[0])
+    before = _audit_count()
+    with connection.cursor() as cursor:
+        # Even with DML grants on the audit table, as the issue's attacker had.
+        cursor.execute(f'GRANT DELETE ON core_auditentry TO "{name}"')
+        cursor.execute(f'SET ROLE "{name}"')
+    try:
+        with pytest.raises(CommandError, match="owning role"):
+            call_command("audit_purge", "--before=2010-01-01")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+    assert _audit_count() == before
