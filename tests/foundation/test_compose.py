@@ -75,6 +75,15 @@ def test_it_starts_beat_with_the_compose_command(tmp_path):
         stop(process)
 
 
+def _healthy(url: str):
+    try:
+        request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 - http to 127.0.0.1 only
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - a fixed http URL
+            return response.status == 200 and json.loads(response.read())
+    except OSError:
+        return False
+
+
 def _user(url: str) -> str:
     return url.split("://", 1)[1].split("@", 1)[0].split(":", 1)[0]
 
@@ -145,6 +154,21 @@ def test_the_compose_migrate_command_grants_the_runtime_role_only_what_it_needs(
                 [role],
             )
             assert cursor.fetchone()[0] == 0
+        # And the compose web command, connecting as that role, answers /health/
+        # (which queries the database).
+        port = free_port()
+        command = compose_command("web")
+        command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
+        web_env = {
+            key: value for key, value in env.items() if key not in ("ZEUS_DB_ROLE", "DATABASE_MIGRATION_URL")
+        }
+        web = start(command, web_env, tmp_path / "web.log")
+        try:
+            assert wait_for(lambda: _healthy(f"http://127.0.0.1:{port}/health/"), timeout=60), (
+                tmp_path / "web.log"
+            ).read_text()[-3000:]
+        finally:
+            stop(web)
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP OWNED BY "{role}"')
