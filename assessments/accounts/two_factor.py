@@ -11,6 +11,8 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .permissions import signed_in
+
 
 class TokenForm(forms.Form):
     token = forms.CharField(
@@ -34,6 +36,7 @@ def _device(user) -> tuple[TOTPDevice, bool]:
 
 
 @require_http_methods(["GET", "POST"])
+@signed_in
 def two_factor(request):
     device, confirmed = _device(request.user)
     form = TokenForm(request.POST or None)

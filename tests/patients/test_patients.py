@@ -144,8 +144,8 @@ def test_it_ignores_unknown_sort_and_status_values(login, clinician):
 
 
 def test_it_plots_one_point_per_current_interview_with_the_dose_then_in_force(clinician, cadi):
+    from assessments.interviews.selectors import patient_sessions, patient_timeline
     from assessments.interviews.services import interview_amend, interview_finalize
-    from assessments.patients.selectors import patient_sessions, patient_timeline
     from tests.conftest import PASSWORD
     from tests.factories import finalized_interview
 
