@@ -4,7 +4,7 @@ Two roles (see README, "Database roles"): the migration role owns the schema and
 `migrate`; the runtime role (the app, worker, beat) gets the grants below. It cannot
 change the schema, so it can neither disable the audit log's trigger nor replace its
 function (both need ownership), and the trigger's maintenance bypass asks for ownership
-too (core migration 0004), so nothing the runtime role can set switches the audit off.
+too (core migration 0005), so nothing the runtime role can set switches the audit off.
 
 Applied after every `migrate` run by the migration role (post_migrate, see apps.py) when
 `DATABASE_RUNTIME_ROLE` names the runtime role, and by `manage.py db_grant_runtime`.

@@ -26,11 +26,13 @@ def _role_name() -> str:
 
 @pytest.fixture
 def runtime_role(clinician):
-    from assessments.core.audit import Action, audit_log
+    from assessments.core import audit
+    from assessments.core.audit import Action
     from assessments.core.dbroles import runtime_role_grant
-    from tests.factories import patient_for
+    from tests.factories import as_user, patient_for
 
-    audit_log(action=Action.VIEW, obj=patient_for(clinician), user=clinician)
+    with as_user(clinician):
+        audit.record(Action.VIEW, patient_for(clinician))
     name, password = _role_name(), secrets.token_urlsafe(24)
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name])
@@ -161,13 +163,15 @@ def _backdate(pk: int) -> None:
 def test_the_retention_purge_runs_as_the_owner_and_keeps_newer_entries(clinician):
     from django.core.management import call_command
 
-    from assessments.core.audit import Action, audit_log
+    from assessments.core import audit
+    from assessments.core.audit import Action
     from assessments.core.models import AuditEntry
-    from tests.factories import patient_for
+    from tests.factories import as_user, patient_for
 
     patient = patient_for(clinician)
-    old = audit_log(action=Action.VIEW, obj=patient, user=clinician)
-    new = audit_log(action=Action.VIEW, obj=patient, user=clinician)
+    with as_user(clinician):
+        old = audit.record(Action.VIEW, patient)
+        new = audit.record(Action.VIEW, patient)
     _backdate(old.pk)
     call_command("audit_purge", "--before=2010-01-01")
     assert not AuditEntry.objects.filter(pk=old.pk).exists()

@@ -3,7 +3,7 @@
 Run by the owning (migration) role, never the app's: `ZEUS_DB_ROLE=migration python
 manage.py audit_purge --before YYYY-MM-DD`. The trigger lets a delete through only when
 the role running it owns the audit table *and* sets `zeus.audit_maintenance` for the
-transaction (core migration 0004), so under the runtime role this command is refused.
+transaction (core migration 0005), so under the runtime role this command is refused.
 """
 
 import datetime

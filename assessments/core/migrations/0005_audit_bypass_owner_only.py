@@ -53,5 +53,5 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0003_audit_append_only")]
+    dependencies = [("core", "0004_audit_delete_action")]
     operations = [migrations.RunPython(forward, backward)]
