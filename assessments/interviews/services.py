@@ -95,9 +95,41 @@ def _raise_stale(interview: Interview):
     )
 
 
-def interview_finalize(*, interview: Interview, user, password: str) -> Formulation:
+INCOMPLETE = "finalize_incomplete"
+
+
+def core_items_answered(*, compiled, answers: dict) -> tuple[int, int]:
+    """(answered, total) core items; an answered empty list ("none of these") counts."""
+    core = [code for code, item in compiled.definition.items.items() if item.core]
+    return sum(1 for code in core if answers.get(code) is not None), len(core)
+
+
+def finalize_problems(*, interview: Interview, incomplete_confirmed: bool) -> dict[str, str]:
+    """What stands in the way of finalizing: every unanswered required item (clinical
+    spec 6.1) and the impression, then, with under half of the core items answered,
+    the missing "finalize as incomplete" confirmation. {} when nothing does."""
+    compiled = compiled_for(interview.question_set_version)
+    answers = interview.answers
+    problems = {
+        code: _("Required: answer this before finalizing.") for code in compiled.unanswered_required(answers)
+    }
+    if not answers.get(IMPRESSION):
+        problems[IMPRESSION] = _("Record your own impression before finalizing.")
+    answered, total = core_items_answered(compiled=compiled, answers=answers)
+    if 2 * answered < total and not incomplete_confirmed:
+        problems[INCOMPLETE] = _(
+            "Only %(answered)s of %(total)s core items are answered. To finalize anyway, tick "
+            "“Finalize as incomplete”: the formulation will say it is incomplete."
+        ) % {"answered": answered, "total": total}
+    return problems
+
+
+def interview_finalize(
+    *, interview: Interview, user, password: str, incomplete_confirmed: bool = False
+) -> Formulation:
     """Sign (password re-entry), lock, and compute and store the formulation."""
     require_changeable(interview.session.patient, user)
+    problems = finalize_problems(interview=interview, incomplete_confirmed=incomplete_confirmed)
     # The signature is checked outside the transaction: a wrong password's audit entry
     # (the lockout counter) must outlive the refusal.
     try:
@@ -109,14 +141,15 @@ def interview_finalize(*, interview: Interview, user, password: str) -> Formulat
             patient=interview.session.patient,
         )
     except SignatureError as exc:
-        raise InterviewError({"password": exc.message}) from None
+        # Every problem at once, so the clinician corrects them in one pass.
+        raise InterviewError({"password": exc.message, **problems}) from None
+    if problems:
+        raise InterviewError(problems)
     return _finalize_signed(interview=interview, user=user)
 
 
 @transaction.atomic
 def _finalize_signed(*, interview: Interview, user) -> Formulation:
-    if not interview.answers.get(IMPRESSION):
-        raise InterviewError({IMPRESSION: _("Record your own impression before finalizing.")})
     answers = _check_answers(interview, interview.answers)
     updated = Interview.objects.filter(
         pk=interview.pk, status=Interview.Status.DRAFT, lock_version=interview.lock_version

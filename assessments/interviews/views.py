@@ -1,5 +1,6 @@
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.accounts.permissions import role_required, signed_in
@@ -69,13 +70,16 @@ def _page(request, interview, *, form=None, errors=None, status=200):
     context = {"interview": interview, "patient": interview.session.patient, "editable": editable}
     if editable:
         form = form or _form(interview)[0]
+        errors = errors or {}
         context.update(
             form=form,
             sections=form.layout.sections,
-            fields=form.layout.render(field_values(form), errors or {}),
-            general_error=(errors or {}).get("__all__"),
+            fields=form.layout.render(field_values(form), errors),
+            general_error=errors.get("__all__"),
         )
-        context["password_error"] = (errors or {}).get("password")
+        context["password_error"] = errors.get("password")
+        context["incomplete_error"] = errors.get(services.INCOMPLETE)
+        context["error_summary"] = _error_summary(form, errors)
         template = "interviews/edit.html"
     else:
         context["answer_rows"] = interview_answer_rows(interview, current_language())
@@ -84,6 +88,25 @@ def _page(request, interview, *, form=None, errors=None, status=200):
         context["review"] = interview.reviews.select_related("decided_by").order_by("-submitted_at").first()
         template = "interviews/view.html"
     return render(request, template, context, status=status)
+
+
+def _error_summary(form, errors: dict) -> list[dict]:
+    """The page's errors for the summary at its top, each linking to its item or field."""
+    summary = []
+    for code, message in errors.items():
+        if code == "__all__":
+            summary.append({"target": "save-status", "message": message})
+        elif code == "password":
+            summary.append({"target": "id_password", "message": f"{_('Your password')}: {message}"})
+        elif code == services.INCOMPLETE:
+            summary.append({"target": "id_finalize_incomplete", "message": message})
+        elif code in form.fields:
+            label = str(form.fields[code].label)
+            # Engine messages start with the item code; say the question instead.
+            message = message.removeprefix(f"{code}: ")
+            text = message if message.startswith(label) else f"{label}: {message}"
+            summary.append({"target": f"item-{code}", "message": text})
+    return summary
 
 
 @require_GET
@@ -110,10 +133,22 @@ def interview_autosave(request, interview_uuid):
             lock_version=lock_version,
         )
     except services.InterviewConflict as exc:
-        return _save_status(request, interview, {**context, "errors": exc.errors, "conflict": True}, 409)
+        context.update(errors=exc.errors, conflict=True, differing=_differing(interview, form))
+        return _save_status(request, interview, context, 409)
     except services.InterviewError as exc:
         return _save_status(request, interview, {**context, "errors": exc.errors}, 400)
     return _save_status(request, interview, {**context, "saved": True}, 200)
+
+
+def _differing(interview, form) -> list[str]:
+    """The questions whose answer on this tab differs from the one saved elsewhere."""
+    interview.refresh_from_db(fields=["answers"])
+    mine, saved = form.answers(), interview.answers
+    return [
+        str(form.fields[code].label)
+        for code in form.item_types
+        if code in form.fields and mine.get(code) != saved.get(code)
+    ]
 
 
 def _lock_version(request) -> int:
@@ -153,7 +188,10 @@ def interview_finalize(request, interview_uuid):
         )
         interview.refresh_from_db()
         formulation = services.interview_finalize(
-            interview=interview, user=request.user, password=request.POST.get("password", "")
+            interview=interview,
+            user=request.user,
+            password=request.POST.get("password", ""),
+            incomplete_confirmed=request.POST.get(services.INCOMPLETE) == "1",
         )
     except services.InterviewError as exc:
         interview.refresh_from_db()

@@ -11,8 +11,12 @@ from typing import Any
 
 from cachetools import LRUCache, cached
 from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from assessments.core.errors import reject_control_characters
 from assessments.core.texts import localized
 from assessments.formulation.engine.records import SCALE_MAX
 
@@ -35,29 +39,45 @@ class LooseMultipleField(forms.Field):
 
 def _field(item, definition, language: str) -> forms.Field:
     label = localized(item.text, language)
+    # Required for finalizing only (clinical spec 6.1): drafts may leave it blank, so
+    # the Django field is never `required`; the mark is in the label and aria-required.
+    marked = getattr(item, "required", False)
+    if marked:
+        with translation.override(language):
+            word = gettext("required")
+        label = f"{label} ({word})"
     help_text = localized(item.help, language)
     common: dict[str, Any] = {"label": label, "help_text": help_text, "required": False}
+    aria = {"aria-required": "true"} if marked else {}
     choices: list[tuple[str, Any]]
     if item.type == "single":
         choices = [(o.code, localized(o.label, language)) for o in item.options]
-        return forms.CharField(widget=forms.RadioSelect(choices=choices), **common)
+        return forms.CharField(widget=forms.RadioSelect(choices=choices, attrs=aria), **common)
     if item.type == "multi":
         choices = [(o.code, localized(o.label, language)) for o in item.options]
         if "none" not in item.option_codes:
             # Without this a clinician could not record "asked, none present" (an
             # answered empty list): no boxes ticked means "not asked yet".
             choices.append((NONE_OF_THESE, _("None of these")))
-        return LooseMultipleField(widget=forms.CheckboxSelectMultiple(choices=choices), **common)
+        return LooseMultipleField(widget=forms.CheckboxSelectMultiple(choices=choices, attrs=aria), **common)
     if item.type == "scale":
         anchors = item.anchors or definition.scale_anchors or {}
         choices = [
             (str(v), f"{v} · {localized(anchors.get(str(v)), language)}") for v in range(SCALE_MAX + 1)
         ]
-        return forms.CharField(widget=forms.RadioSelect(choices=choices, attrs={"class": "scale"}), **common)
+        widget = forms.RadioSelect(choices=choices, attrs={"class": "scale", **aria})
+        return forms.CharField(widget=widget, **common)
     if item.type == "integer":
-        attrs = {"min": item.minimum, "max": item.maximum, "inputmode": "numeric"}
+        attrs = {"min": item.minimum, "max": item.maximum, "inputmode": "numeric", **aria}
         return forms.CharField(widget=forms.NumberInput(attrs=attrs), **common)
-    return forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "maxlength": item.max_length}), **common)
+    # No maxlength attribute: the browser would cut a pasted text silently. The limit is
+    # shown by a counter (interview.js, from data-max-length) and enforced here.
+    attrs = {"rows": 3, "data-max-length": item.max_length, "aria-describedby": f"count-{item.code}", **aria}
+    return forms.CharField(
+        widget=forms.Textarea(attrs=attrs),
+        validators=[MaxLengthValidator(item.max_length), reject_control_characters],
+        **common,
+    )
 
 
 # Form classes and layouts are built once per (version, language), not per request.

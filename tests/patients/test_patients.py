@@ -161,7 +161,7 @@ def test_it_plots_one_point_per_current_interview_with_the_dose_then_in_force(cl
     )
     original, _ = finalized_interview(patient, clinician, {"clinician_impression": "unclear"}, PASSWORD)
     amendment = interview_amend(interview=original, user=clinician)
-    interview_finalize(interview=amendment, user=clinician, password=PASSWORD)
+    interview_finalize(interview=amendment, user=clinician, password=PASSWORD, incomplete_confirmed=True)
     points = patient_timeline(
         sessions=list(patient_sessions(patient)), entries=list(patient.medication_entries.all())
     )
