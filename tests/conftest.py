@@ -74,7 +74,10 @@ def cadi(db):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """On PostgreSQL, let the suite flush its throwaway database despite the audit
-    log's append-only trigger (see core migration 0003); trigger tests turn it off."""
+    log's append-only trigger (core migrations 0003, 0005): the suite connects as a
+    superuser, which counts as the table's owner, so the setting lets it through; for
+    any other role it does nothing (tests/security/test_audit_roles.py). Trigger tests
+    turn it off."""
     from django.db import connection
 
     with django_db_blocker.unblock():

@@ -102,7 +102,18 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 # Embedded default: a SQLite file in the project folder.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# On PostgreSQL two roles (README, "Database roles"): DATABASE_URL is the runtime role
+# the app, worker and beat use (owns nothing, row grants only); DATABASE_MIGRATION_URL
+# is the owning role, used only where ZEUS_DB_ROLE=migration (the migrate service and
+# maintenance commands). After `migrate`, that process grants the runtime role
+# (DATABASE_RUNTIME_ROLE, taken from DATABASE_URL) its privileges; see core/dbroles.py.
+_runtime_database = env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+DATABASE_RUNTIME_ROLE = ""
+if env.str("ZEUS_DB_ROLE", default="runtime") == "migration":
+    DATABASES = {"default": env.db("DATABASE_MIGRATION_URL")}
+    DATABASE_RUNTIME_ROLE = _runtime_database.get("USER") or ""
+else:
+    DATABASES = {"default": _runtime_database}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg's own pool replaces persistent connections; Django requires
     # CONN_MAX_AGE=0 when the pool is on.

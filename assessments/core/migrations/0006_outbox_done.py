@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0003_audit_append_only"),
+        ("core", "0005_audit_bypass_owner_only"),
     ]
 
     operations = [
