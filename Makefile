@@ -39,6 +39,10 @@ test: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	# The layer contracts of .importlinter (README, "Layers").
+	$(VENV)/bin/lint-imports
+	# Types (config in pyproject.toml: check_untyped_defs over assessments/ and zeus_assess/).
+	$(VENV)/bin/mypy
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .

@@ -1,7 +1,10 @@
-"""Small builders for clinical records, going through the services like the app does."""
+"""Small builders for clinical records, going through the services like the app does:
+each in the audit context of the clinician who would have done it (the middleware sets
+it for a request; here it is set explicitly)."""
 
 import datetime
 
+from assessments.core import audit
 from assessments.interviews import services as interview_services
 from assessments.patients.services import medication_add, patient_create
 from tests.engine.engine_support import load_vignette
@@ -30,11 +33,22 @@ def on_cadi2(answers: dict) -> dict:
     return converted
 
 
+def as_user(user):
+    """The audit context of `user` acting outside a request (see core.audit.acting)."""
+    return audit.acting(source="test", user=user)
+
+
 def patient_for(clinician, **kwargs):
-    return patient_create(user=clinician, **kwargs)
+    with as_user(clinician):
+        return patient_create(user=clinician, **kwargs)
 
 
 def taper(patient, clinician, *, today: datetime.date):
+    with as_user(clinician):
+        _taper(patient, clinician, today=today)
+
+
+def _taper(patient, clinician, *, today: datetime.date):
     medication_add(
         patient=patient,
         user=clinician,
@@ -54,20 +68,43 @@ def taper(patient, clinician, *, today: datetime.date):
 
 
 def draft_interview(patient, clinician, *, date: datetime.date | None = None):
-    return interview_services.session_start(
-        patient=patient, user=clinician, date=date or datetime.date.today()
-    )
+    with as_user(clinician):
+        return interview_services.session_start(
+            patient=patient, user=clinician, date=date or datetime.date.today()
+        )
+
+
+# The safety screens the version requires before finalizing (spec 6.1), answered
+# "none" where a fixture does not say otherwise: such fixtures are about something else.
+_REQUIRED_NONE = {
+    "suicidal_thoughts": "none",
+    "other_sedative_use": ["none"],
+    "severe_withdrawal_signs": ["none"],
+}
 
 
 def finalized_interview(patient, clinician, answers: dict, password: str, *, date=None):
+    from assessments.questionsets.compiled import compiled_for
+
     interview = draft_interview(patient, clinician, date=date)
-    interview_services.interview_save_draft(
-        interview=interview, user=clinician, answers=answers, lock_version=interview.lock_version
-    )
-    interview.refresh_from_db()
-    formulation = interview_services.interview_finalize(
-        interview=interview, user=clinician, password=password
-    )
+    definition = compiled_for(interview.question_set_version).definition
+    defaults = {
+        code: value
+        for code, value in _REQUIRED_NONE.items()
+        if code in definition.items and definition.items[code].required
+    }
+    with as_user(clinician):
+        interview_services.interview_save_draft(
+            interview=interview,
+            user=clinician,
+            answers={**defaults, **answers},
+            lock_version=interview.lock_version,
+        )
+        interview.refresh_from_db()
+        # Many fixtures finalize deliberately partial answer sets: confirmed as incomplete.
+        formulation = interview_services.interview_finalize(
+            interview=interview, user=clinician, password=password, incomplete_confirmed=True
+        )
     interview.refresh_from_db()
     return interview, formulation
 

@@ -57,7 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "assessments.core.middleware.RequestIdMiddleware",
+    "assessments.core.middleware.RequestContextMiddleware",
     # Serves collected static files from gunicorn, compressed and cache-busted.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "assessments.accounts.context_processors.roles",
+                "assessments.reviews.context_processors.notifications",
             ],
         },
     },

@@ -17,7 +17,7 @@ class UserAdmin(BaseUserAdmin):
             self.message_user(request, _("Only an administrator can reset two-factor."), messages.ERROR)
             return
         for user in queryset:
-            code = two_factor_reset(user=user, by=request.user, request=request)
+            code = two_factor_reset(user=user, by=request.user)
             # Shown once, in this message only; the database keeps a hash.
             self.message_user(
                 request,

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.core.audit import Action, audit_log
+from assessments.core import audit
+from assessments.core.audit import Action
 
 from .models import Supervision
 from .roles import Role
@@ -61,7 +62,7 @@ class SignatureError(Exception):
         self.message = message
 
 
-def signature_verify(*, user, password: str, purpose: str, obj=None, patient=None, request=None) -> None:
+def signature_verify(*, user, password: str, purpose: str, obj=None, patient=None) -> None:
     """The one e-signature check (finalize, endorse, publish): the signer re-enters their
     password. Wrong passwords count toward a lockout like the login's (AXES_FAILURE_LIMIT
     within AXES_COOLOFF_TIME hours) and are audited; while locked even the right password
@@ -76,25 +77,23 @@ def signature_verify(*, user, password: str, purpose: str, obj=None, patient=Non
     since = timezone.now() - datetime.timedelta(hours=settings.AXES_COOLOFF_TIME)
     failures = user.audit_entries.filter(action=Action.DENIED, at__gte=since, data__reason="signature")
     if failures.count() >= settings.AXES_FAILURE_LIMIT:
-        audit_log(
-            request=request,
-            user=user,
-            action=Action.DENIED,
-            obj=obj,
+        audit.record(
+            Action.DENIED,
+            obj,
             patient=patient,
             data={"reason": "signature_lockout", "purpose": purpose},
+            user=user,
         )
         raise SignatureError(
             _("Too many wrong passwords: signing is locked for now. Nothing was signed; try again later.")
         )
     if password and user.check_password(password):
         return
-    audit_log(
-        request=request,
-        user=user,
-        action=Action.DENIED,
-        obj=obj,
+    audit.record(
+        Action.DENIED,
+        obj,
         patient=patient,
         data={"reason": "signature", "purpose": purpose},
+        user=user,
     )
     raise SignatureError(_("The password is not correct; nothing was signed."))

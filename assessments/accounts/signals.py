@@ -4,21 +4,22 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from assessments.core.audit import Action, audit_log
+from assessments.core import audit
+from assessments.core.audit import Action
+
+from .middleware import SESSION_SEEN, SESSION_STARTED
 
 
 @receiver(user_locked_out)
 def audit_lockout(sender, request, username, ip_address, **kwargs):
     # Staff username and address only: a lockout concerns an account, not a patient.
-    audit_log(action=Action.DENIED, request=request, data={"reason": "lockout", "username": username})
+    audit.record(Action.DENIED, data={"reason": "lockout", "username": username})
 
 
 @receiver(user_logged_in)
 def start_session_clock(sender, request, user, **kwargs):
     """Start the idle and absolute clocks at login, with the session's first save, so
     that the first page after login does not write the session once more."""
-    from .middleware import SESSION_SEEN, SESSION_STARTED
-
     if request is not None and hasattr(request, "session"):
         now = time.time()
         request.session[SESSION_STARTED] = now

@@ -13,6 +13,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import two_factor_services as services
+from .permissions import signed_in
 
 SESSION_ENROL_DEVICE = "zeus_otp_enrol_device"
 
@@ -40,12 +41,13 @@ def _render(request, context, form):
 
 
 @require_http_methods(["GET", "POST"])
+@signed_in
 def two_factor(request):
     user = request.user
     if services.has_confirmed_device(user):
         form = TokenForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            device = services.two_factor_verify(user=user, token=form.cleaned_data["token"], request=request)
+            device = services.two_factor_verify(user=user, token=form.cleaned_data["token"])
             if device is not None:
                 otp_login(request, device)
                 messages.success(request, _("Two-factor verification complete."))
@@ -60,9 +62,7 @@ def two_factor(request):
         form = EnrolmentCodeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                device = services.enrolment_code_redeem(
-                    user=user, code=form.cleaned_data["enrolment_code"], request=request
-                )
+                device = services.enrolment_code_redeem(user=user, code=form.cleaned_data["enrolment_code"])
             except services.EnrolmentError as exc:
                 form.add_error(exc.field, exc.message)
             else:
@@ -72,9 +72,7 @@ def two_factor(request):
 
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = services.totp_confirm(
-            user=user, device_id=device.pk, token=form.cleaned_data["token"], request=request
-        )
+        codes = services.totp_confirm(user=user, device_id=device.pk, token=form.cleaned_data["token"])
         if codes is not None:
             request.session.pop(SESSION_ENROL_DEVICE, None)
             device.refresh_from_db()

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments.core.audit import Action, audit_log
+from assessments.core import audit
+from assessments.core.audit import Action
 from assessments.core.models import AuditEntry
 
 from .models import EnrolmentCode
@@ -51,7 +52,7 @@ def has_confirmed_device(user) -> bool:
 
 
 @transaction.atomic
-def enrolment_code_issue(*, user, issued_by, request=None) -> str:
+def enrolment_code_issue(*, user, issued_by) -> str:
     """Issue a fresh enrolment code for `user` (superusers only). Earlier unused codes
     stop working. Returns the code: it is shown once and only its hash is stored."""
     if issued_by is None or not issued_by.is_superuser:
@@ -61,17 +62,16 @@ def enrolment_code_issue(*, user, issued_by, request=None) -> str:
     code = _new_code()
     expires_at = now + datetime.timedelta(hours=settings.OTP_ENROLMENT_CODE_HOURS)
     EnrolmentCode.objects.create(user=user, issued_by=issued_by, code_hash=_hash(code), expires_at=expires_at)
-    audit_log(
-        request=request,
+    audit.record(
+        Action.CREATE,
+        user,
         user=issued_by,
-        action=Action.CREATE,
-        obj=user,
         data={"event": "otp_enrolment_code_issued", "expires_at": expires_at.isoformat()},
     )
     return code
 
 
-def enrolment_code_redeem(*, user, code: str, request=None) -> TOTPDevice:
+def enrolment_code_redeem(*, user, code: str) -> TOTPDevice:
     """Spend an enrolment code and start a new authenticator for `user`: returns an
     unconfirmed device with a freshly generated key, so a key shown to anyone before the
     code was redeemed is useless. Raises EnrolmentError on a wrong, expired or used code."""
@@ -81,9 +81,7 @@ def enrolment_code_redeem(*, user, code: str, request=None) -> TOTPDevice:
     )
     if refusals.count() >= settings.AXES_FAILURE_LIMIT:
         # Guessing is bounded like the login's; the append-only audit is the counter.
-        audit_log(
-            request=request, user=user, action=Action.DENIED, obj=user, data={"event": "otp_enrolment_locked"}
-        )
+        audit.record(Action.DENIED, user, user=user, data={"event": "otp_enrolment_locked"})
         raise EnrolmentError(
             _("Too many wrong enrolment codes: enrolment is locked for now. Try again later."),
             field="enrolment_code",
@@ -100,20 +98,18 @@ def enrolment_code_redeem(*, user, code: str, request=None) -> TOTPDevice:
             row.save(update_fields=["used_at"])
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
             device = TOTPDevice.objects.create(user=user, confirmed=False, name="authenticator")
-            audit_log(
-                request=request,
+            audit.record(
+                Action.UPDATE,
+                user,
                 user=user,
-                action=Action.UPDATE,
-                obj=user,
                 data={"event": "otp_enrolment_code_used"},
             )
             return device
     # Outside the transaction so that the refusal is recorded whatever happens next.
-    audit_log(
-        request=request,
+    audit.record(
+        Action.DENIED,
+        user,
         user=user,
-        action=Action.DENIED,
-        obj=user,
         data={"event": "otp_enrolment_code_refused"},
     )
     raise EnrolmentError(
@@ -126,23 +122,22 @@ def enrolment_code_redeem(*, user, code: str, request=None) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_confirm(*, user, device_id: int, token: str, request=None) -> list[str] | None:
+def totp_confirm(*, user, device_id: int, token: str) -> list[str] | None:
     """Confirm the device started by enrolment_code_redeem with a code from the app.
     Returns the new backup codes (to show once), or None if the code is wrong."""
     device = TOTPDevice.objects.select_for_update().filter(pk=device_id, user=user, confirmed=False).first()
     if device is None or not device.verify_token(token):
-        audit_log(
-            request=request,
+        audit.record(
+            Action.DENIED,
+            user,
             user=user,
-            action=Action.DENIED,
-            obj=user,
             data={"event": "otp_enrol_token_refused"},
         )
         return None
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _backup_codes_replace(user=user)
-    audit_log(request=request, user=user, action=Action.UPDATE, obj=user, data={"event": "otp_enrolled"})
+    audit.record(Action.UPDATE, user, user=user, data={"event": "otp_enrolled"})
     return codes
 
 
@@ -154,31 +149,30 @@ def _backup_codes_replace(*, user) -> list[str]:
     return codes
 
 
-def two_factor_verify(*, user, token: str, request=None):
+def two_factor_verify(*, user, token: str):
     """The two-factor step: a code from the authenticator, or a backup code (each backup
     code works once; django-otp deletes it on use). Returns the device, or None."""
     token = (token or "").strip()
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is not None and device.verify_token(token):
-        audit_log(request=request, user=user, action=Action.VIEW, obj=user, data={"event": "otp_verified"})
+        audit.record(Action.VIEW, user, user=user, data={"event": "otp_verified"})
         return device
     if device is not None:  # backup codes count only once enrolment is complete
         static = StaticDevice.objects.filter(user=user, confirmed=True).first()
         if static is not None and static.verify_token(token.lower()):
-            audit_log(
-                request=request,
+            audit.record(
+                Action.UPDATE,
+                user,
                 user=user,
-                action=Action.UPDATE,
-                obj=user,
                 data={"event": "otp_backup_code_used", "left": static.token_set.count()},
             )
             return static
-    audit_log(request=request, user=user, action=Action.DENIED, obj=user, data={"event": "otp_token_refused"})
+    audit.record(Action.DENIED, user, user=user, data={"event": "otp_token_refused"})
     return None
 
 
 @transaction.atomic
-def two_factor_reset(*, user, by, request=None) -> str:
+def two_factor_reset(*, user, by) -> str:
     """An administrator removes all of a user's second-factor devices (authenticator and
     backup codes) and issues a fresh enrolment code, returned to be shown once."""
     if by is None or not by.is_superuser:
@@ -186,11 +180,10 @@ def two_factor_reset(*, user, by, request=None) -> str:
     removed = (
         TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
     )
-    audit_log(
-        request=request,
+    audit.record(
+        Action.UPDATE,
+        user,
         user=by,
-        action=Action.UPDATE,
-        obj=user,
         data={"event": "otp_reset", "removed": removed},
     )
-    return enrolment_code_issue(user=user, issued_by=by, request=request)
+    return enrolment_code_issue(user=user, issued_by=by)

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 # Tab, line feed and carriage return are ordinary in typed text; every other control
-# character (NUL, escape, the C1 range...) is refused rather than silently stored.
-_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+# character (escape, bell, the C1 range...) is refused rather than silently stored.
+# NUL is left to Django's own validator on every CharField, so it is named once.
+_ALLOWED_CONTROLS = {"\t", "\n", "\r", "\x00"}
 
 
 def has_control_characters(text: str) -> bool:

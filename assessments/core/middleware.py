@@ -3,9 +3,12 @@ import uuid
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
+from . import audit
 
-class RequestIdMiddleware:
-    """Give each request an id that audit entries and logs can share."""
+
+class RequestContextMiddleware:
+    """Give each request an id that audit entries and logs can share, and make the
+    request the audit context (who, from where, which request) while it is served."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -13,7 +16,8 @@ class RequestIdMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
-        response = self.get_response(request)
+        with audit.in_request(request):
+            response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response
 

@@ -12,6 +12,11 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class PatientRecord:
+    """Marks the model whose rows are patients: an audit entry about such a row is
+    filed under that patient (see audit.record). A plain mixin, no fields."""
+
+
 class AuditEntry(models.Model):
     """Append-only record of every read and change of patient data, denials included.
 
@@ -27,6 +32,7 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("Exported")
         PRINT = "print", _("Printed")
         DENIED = "denied", _("Access denied")
+        DELETE = "delete", _("Deleted")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -97,7 +97,8 @@ def _mark_sent(message: OutboxMessage) -> None:
 
 
 def _kwargs(message: OutboxMessage) -> dict:
-    # Tasks changing records get who started them, so their audit entries name a person.
+    # Tasks get who started them: core.audit runs each task in that person's audit
+    # context (see its task_prerun receiver), so the task's audit entries name them.
     return {"started_by_id": message.started_by_id} if message.started_by_id else {}
 
 

@@ -5,6 +5,7 @@ from rest_framework.views import APIView
 
 from assessments.core.api import JSONParser
 
+from .engine.records import DOMINANT_STATES
 from .services import PreviewInputError, formulation_preview
 
 _request = inline_serializer(
@@ -31,7 +32,7 @@ _formulation = inline_serializer(
         "anxiety_score": serializers.IntegerField(),
         "craving_share": serializers.IntegerField(allow_null=True),
         "anxiety_share": serializers.IntegerField(allow_null=True),
-        "dominant": serializers.ChoiceField(choices=["craving", "anxiety", "mixed", "insufficient"]),
+        "dominant": serializers.ChoiceField(choices=list(DOMINANT_STATES)),
         "confidence": serializers.ChoiceField(choices=["low", "moderate", "high"]),
         "rules": serializers.ListField(child=_rule),
         "flags": serializers.ListField(child=serializers.CharField()),

@@ -2,40 +2,20 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
+from assessments.patients.models import restrict_to_patients
 from assessments.questionsets.models import QuestionSetVersion
+from assessments.questionsets.vocabulary import Dominant, Flag
 
+__all__ = ["Dominant", "Flag", "Formulation"]
 
-class Dominant(models.TextChoices):
-    CRAVING = "craving", _("Mainly craving")
-    ANXIETY = "anxiety", _("Mainly anxiety")
-    MIXED = "mixed", _("Mixed")
-    INSUFFICIENT = "insufficient", _("Insufficient evidence")
-
-
-class Flag(models.TextChoices):
-    """The flags of the formulation contract (clinical spec, section 3)."""
-
-    RELAPSE_RISK_HIGH = "relapse_risk_high", _("High relapse risk")
-    RELAPSE_RISK_MODERATE = "relapse_risk_moderate", _("Moderate relapse risk")
-    POSSIBLE_WITHDRAWAL_OR_REBOUND = "possible_withdrawal_or_rebound", _("Possible withdrawal or rebound")
-    SAFETY_URGENT = "safety_urgent", _("Safety: urgent")
-    SAFETY_REVIEW = "safety_review", _("Safety: review")
-    SEDATIVE_SUBSTITUTION = "sedative_substitution", _("Sedative substitution")
-    # cadi@2 (clinical spec, section 6.4)
-    MEDICAL_URGENT = "medical_urgent", _("Medical: urgent")
-    OVERDOSE_RISK = "overdose_risk", _("Overdose risk")
-    MOOD_REVIEW = "mood_review", _("Mood review")
-    POSSIBLE_PROTRACTED_WITHDRAWAL = "possible_protracted_withdrawal", _("Possible protracted withdrawal")
+# Dominant and Flag: the engine's codes with their words (questionsets/vocabulary.py).
 
 
 class FormulationQuerySet(models.QuerySet):
     def visible_to(self, user):
         # Preview formulations are never stored; a stored one always belongs to an
         # interview, and one without (a bare engine run) is nobody's to see.
-        from assessments.patients.models import restrict_to_patients
-
         return restrict_to_patients(
             self.filter(interview__isnull=False), user, "interview__session__patient__"
         )

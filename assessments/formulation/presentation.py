@@ -9,14 +9,18 @@ rule that added nothing not at all, a scale answer with its anchor label.
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.texts import localized
+from assessments.questionsets.vocabulary import dominant_label, flag_label
 
-from .models import Dominant, Flag
+from .engine.records import IMPRESSION_ITEM
 
+__all__ = ["dominant_label", "flag_label", "formulation_display"]
+
+# Keyed by the engine's dominant states (engine/records.py: DOMINANT_STATES).
 DOMINANT_TEXT = {
-    Dominant.CRAVING: _("Mainly medication craving: relapse prevention around craving comes first."),
-    Dominant.ANXIETY: _("Mainly a return of anxiety: the anxiety itself needs direct treatment."),
-    Dominant.MIXED: _("Mixed: craving and returning anxiety both contribute; work on both."),
-    Dominant.INSUFFICIENT: _("Insufficient evidence: too little was answered to name a mechanism."),
+    "craving": _("Mainly medication craving: relapse prevention around craving comes first."),
+    "anxiety": _("Mainly a return of anxiety: the anxiety itself needs direct treatment."),
+    "mixed": _("Mixed: craving and returning anxiety both contribute; work on both."),
+    "insufficient": _("Insufficient evidence: too little was answered to name a mechanism."),
 }
 CONFIDENCE_TEXT = {"low": _("Low"), "moderate": _("Moderate"), "high": _("High")}
 DIRECTION_TITLES = (
@@ -24,7 +28,7 @@ DIRECTION_TITLES = (
     ("anxiety", _("Evidence for anxiety")),
 )
 PATIENT_WORDS = "patient_words"
-IMPRESSION = "clinician_impression"
+IMPRESSION = IMPRESSION_ITEM
 
 
 def formulation_display(*, formulation, definition, language: str) -> dict:
@@ -40,7 +44,7 @@ def formulation_display(*, formulation, definition, language: str) -> dict:
         }
         for d, title in DIRECTION_TITLES
     ]
-    show_mix = result["dominant"] != Dominant.INSUFFICIENT and result.get("craving_share") is not None
+    show_mix = result["dominant"] != "insufficient" and result.get("craving_share") is not None
     return {
         "result": result,
         "show_mix": show_mix,
@@ -123,13 +127,3 @@ def _with_answer_texts(rule: dict, definition, language: str) -> dict:
         answer = _answer_text(item, ev["answer"], language, definition)
         evidence.append({**ev, "question": question, "answer_text": answer})
     return {**rule, "evidence": evidence}
-
-
-def dominant_label(code: str) -> str:
-    return str(dict(Dominant.choices).get(code, code))
-
-
-def flag_label(code: str) -> str:
-    """The translated label of a contract flag; a flag without one of its own (added by
-    a newer question-set version) reads as its code made readable, never hidden."""
-    return str(dict(Flag.choices).get(code) or code.replace("_", " ").capitalize())

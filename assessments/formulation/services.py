@@ -1,32 +1,12 @@
-from collections import OrderedDict
-
 from django.db import transaction
 
+from assessments.questionsets.compiled import compiled_for
 from assessments.questionsets.models import QuestionSetVersion
+from assessments.questionsets.selectors import QuestionSetNotFound, version_resolve
 
-from .engine import CompiledQuestionSet, load_definition
+from .engine import AnswerError
 from .engine.records import URGENT_FLAGS
 from .models import Formulation
-
-# Compiling a definition (validation, expression compilation) is the expensive
-# part; it happens once per version and is reused for every formulation. Drafts
-# can change, so their key includes the last modification time; every draft edit
-# adds a key, so the cache keeps only the most recently used versions.
-_compiled_cache: OrderedDict[tuple[int, str], CompiledQuestionSet] = OrderedDict()
-COMPILED_CACHE_SIZE = 32
-
-
-def compiled_for(version: QuestionSetVersion) -> CompiledQuestionSet:
-    key = (version.pk, version.updated_at.isoformat() if version.updated_at else "")
-    compiled = _compiled_cache.get(key)
-    if compiled is None:
-        compiled = load_definition(version.definition)
-        _compiled_cache[key] = compiled
-        while len(_compiled_cache) > COMPILED_CACHE_SIZE:
-            _compiled_cache.popitem(last=False)
-    else:
-        _compiled_cache.move_to_end(key)
-    return compiled
 
 
 def formulation_compute(*, version: QuestionSetVersion, answers: dict, lang: str = "en") -> dict:
@@ -73,10 +53,6 @@ class PreviewInputError(ValueError):
 def formulation_preview(payload) -> dict:
     """The one path behind every door: `{"answers": {...}, "question_set": "slug[@N]"}`
     in, the formulation contract out. Other top-level keys are ignored (spec 4)."""
-    from assessments.questionsets.selectors import QuestionSetNotFound, version_resolve
-
-    from .engine import AnswerError
-
     if not isinstance(payload, dict):
         raise PreviewInputError("answers", 'answers: the body must be a JSON object like {"answers": {...}}')
     answers = payload.get("answers")

@@ -1,21 +1,30 @@
-"""The interview form, built at run time from a stored question-set version.
-
-The form only collects and converts input; validation is the engine's, so the
-browser shows exactly the messages the command line and the API give.
-"""
-
-import re
+"""Interview forms: the session form here; the answer form is built per question-set
+version by questionsets.answer_forms (re-exported for the interview views)."""
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.core.texts import localized
+from assessments.questionsets.answer_forms import (
+    FORM_CACHE_SIZE,
+    NONE_OF_THESE,
+    InterviewForm,
+    form_cache_clear,
+    form_cache_size,
+    initial_from_answers,
+    interview_form_class,
+)
 
-from .layout import InterviewLayout, build_layout
-
-WHOLE_NUMBER = re.compile(r"^-?\d+$")
-NONE_OF_THESE = "__none_of_these__"
+__all__ = [
+    "FORM_CACHE_SIZE",
+    "NONE_OF_THESE",
+    "InterviewForm",
+    "SessionForm",
+    "form_cache_clear",
+    "form_cache_size",
+    "initial_from_answers",
+    "interview_form_class",
+]
 
 
 class SessionForm(forms.Form):
@@ -29,94 +38,3 @@ class SessionForm(forms.Form):
         if date > timezone.localdate():
             raise forms.ValidationError(_("The session date cannot be in the future."))
         return date
-
-
-class LooseMultipleField(forms.Field):
-    """Checkboxes whose values are checked by the engine, not by Django."""
-
-    widget = forms.CheckboxSelectMultiple
-
-    def to_python(self, value):
-        if value in (None, ""):
-            return []
-        return list(value) if isinstance(value, list | tuple) else [value]
-
-
-def _field(item, definition, language: str) -> forms.Field:
-    label = localized(item.text, language)
-    help_text = localized(item.help, language)
-    common = {"label": label, "help_text": help_text, "required": False}
-    if item.type == "single":
-        choices = [(o.code, localized(o.label, language)) for o in item.options]
-        return forms.CharField(widget=forms.RadioSelect(choices=choices), **common)
-    if item.type == "multi":
-        choices = [(o.code, localized(o.label, language)) for o in item.options]
-        if "none" not in item.option_codes:
-            # Without this a clinician could not record "asked, none present" (an
-            # answered empty list): no boxes ticked means "not asked yet".
-            choices.append((NONE_OF_THESE, _("None of these")))
-        return LooseMultipleField(widget=forms.CheckboxSelectMultiple(choices=choices), **common)
-    if item.type == "scale":
-        anchors = item.anchors or definition.scale_anchors or {}
-        choices = [(str(v), f"{v} · {localized(anchors.get(str(v)), language)}") for v in range(5)]
-        return forms.CharField(widget=forms.RadioSelect(choices=choices, attrs={"class": "scale"}), **common)
-    if item.type == "integer":
-        attrs = {"min": item.minimum, "max": item.maximum, "inputmode": "numeric"}
-        return forms.CharField(widget=forms.NumberInput(attrs=attrs), **common)
-    return forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "maxlength": item.max_length}), **common)
-
-
-# Form classes and layouts are built once per (version, language), not per request.
-_form_cache: dict[tuple, tuple[type, InterviewLayout]] = {}
-
-
-def interview_form_class(*, version, compiled, language: str) -> tuple[type, InterviewLayout]:
-    key = (version.pk, version.updated_at.isoformat(), language)
-    if key not in _form_cache:
-        definition = compiled.definition
-        fields = {code: _field(item, definition, language) for code, item in definition.items.items()}
-        form_class = type("InterviewForm", (InterviewForm,), {**fields, "item_types": _types(definition)})
-        _form_cache[key] = (form_class, build_layout(definition, form_class, language))
-    return _form_cache[key]
-
-
-def _types(definition) -> dict:
-    return {code: item.type for code, item in definition.items.items()}
-
-
-class InterviewForm(forms.Form):
-    item_types: dict = {}
-
-    def input_errors(self) -> dict[str, str]:
-        """Input Django itself refuses before the engine sees it (a NUL character in a
-        note): item code -> message. A refused field is missing from cleaned_data, so
-        saving without looking here would erase the stored answer and claim success."""
-        return {
-            code: _("%(field)s: %(errors)s") % {"field": self.fields[code].label, "errors": " ".join(errors)}
-            for code, errors in self.errors.items()
-            if code in self.item_types
-        }
-
-    def answers(self) -> dict:
-        """Convert the posted values into an answer set; blanks are unanswered."""
-        answers = {}
-        for code, kind in self.item_types.items():
-            value = self.cleaned_data.get(code)
-            if value in (None, "", []):
-                continue
-            if kind in ("scale", "integer"):
-                value = int(value) if WHOLE_NUMBER.match(str(value).strip()) else str(value)
-            elif kind == "multi" and NONE_OF_THESE in value:
-                # Ticked together with real options: the options the clinician ticked win.
-                value = [v for v in value if v != NONE_OF_THESE]
-            answers[code] = value
-        return answers
-
-
-def initial_from_answers(answers: dict) -> dict:
-    def shown(value):
-        if isinstance(value, int):
-            return str(value)
-        return [NONE_OF_THESE] if value == [] else value
-
-    return {code: shown(value) for code, value in answers.items()}

@@ -6,17 +6,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.accounts.services import SignatureError, signature_verify
-from assessments.core.audit import Action, audit_log
+from assessments.core import audit
+from assessments.core.audit import Action
+from assessments.formulation.engine.records import IMPRESSION_ITEM
 from assessments.formulation.models import Formulation
-from assessments.formulation.services import compiled_for, formulation_create
+from assessments.formulation.services import formulation_create
 from assessments.patients.models import Patient
-from assessments.patients.services import medication_prefill
+from assessments.patients.services import medication_prefill, require_changeable
+from assessments.questionsets.compiled import compiled_for
 from assessments.questionsets.selectors import version_resolve
-from assessments.reviews.services import review_submit
 
 from .models import ClinicalSession, Interview
+from .signals import interview_finalized
 
-IMPRESSION = "clinician_impression"
+IMPRESSION = IMPRESSION_ITEM
 
 
 class InterviewError(Exception):
@@ -31,26 +34,11 @@ class InterviewConflict(InterviewError):
     """Someone saved this draft since it was loaded (another tab, another device)."""
 
 
-def visible_answers(*, compiled, answers: dict) -> dict:
-    """Drop answers to items hidden by their condition (e.g. days since a dose change
-    when the dose is stable), so hidden leftovers never reach the engine."""
-    items = compiled.definition.items
-    kept = {}
-    for code, value in answers.items():
-        item = items.get(code)
-        if item is not None and item.visible_if:
-            controller, mode, values = item.visible_if
-            shown = answers.get(controller) in values
-            if (mode == "in") != shown:
-                continue
-        kept[code] = value
-    return kept
-
-
 @transaction.atomic
-def session_start(*, patient: Patient, user, date: datetime.date, request=None) -> Interview:
+def session_start(*, patient: Patient, user, date: datetime.date) -> Interview:
     """Open a session with a draft interview on the published default question set,
     pre-filled from the medication history."""
+    require_changeable(patient, user)
     version = version_resolve(None)
     session = ClinicalSession.objects.create(patient=patient, clinician=user, date=date)
     prefill = medication_prefill(entries=list(patient.medication_entries.all()), today=date)
@@ -58,14 +46,14 @@ def session_start(*, patient: Patient, user, date: datetime.date, request=None) 
     items = compiled_for(version).definition.items
     answers = {code: value for code, value in prefill.items() if code in items}
     interview = Interview.objects.create(session=session, question_set_version=version, answers=answers)
-    audit_log(request=request, user=user, action=Action.CREATE, obj=session, patient=patient)
-    audit_log(request=request, user=user, action=Action.CREATE, obj=interview, patient=patient)
+    audit.record(Action.CREATE, session, patient=patient)
+    audit.record(Action.CREATE, interview, patient=patient)
     return interview
 
 
 def _check_answers(interview: Interview, answers: dict) -> dict:
     compiled = compiled_for(interview.question_set_version)
-    answers = visible_answers(compiled=compiled, answers=answers)
+    answers = compiled.visible_answers(answers)
     errors = compiled.validate(answers)
     if errors:
         raise InterviewError(dict(errors))
@@ -73,11 +61,10 @@ def _check_answers(interview: Interview, answers: dict) -> dict:
 
 
 @transaction.atomic
-def interview_save_draft(
-    *, interview: Interview, user, answers: dict, lock_version: int, request=None
-) -> int:
+def interview_save_draft(*, interview: Interview, user, answers: dict, lock_version: int) -> int:
     """Store a draft's answers if nobody saved since `lock_version`; returns the new
     lock version. Invalid answers store nothing and name every offending item."""
+    require_changeable(interview.session.patient, user)
     answers = _check_answers(interview, answers)
     changed = sorted(
         code
@@ -90,14 +77,7 @@ def interview_save_draft(
     if not updated:
         _raise_stale(interview)
     # Item codes only: the audit log never copies clinical content.
-    audit_log(
-        request=request,
-        user=user,
-        action=Action.UPDATE,
-        obj=interview,
-        patient=interview.session.patient,
-        data={"items": changed},
-    )
+    audit.record(Action.UPDATE, interview, patient=interview.session.patient, data={"items": changed})
     return lock_version + 1
 
 
@@ -115,8 +95,41 @@ def _raise_stale(interview: Interview):
     )
 
 
-def interview_finalize(*, interview: Interview, user, password: str, request=None) -> Formulation:
+INCOMPLETE = "finalize_incomplete"
+
+
+def core_items_answered(*, compiled, answers: dict) -> tuple[int, int]:
+    """(answered, total) core items; an answered empty list ("none of these") counts."""
+    core = [code for code, item in compiled.definition.items.items() if item.core]
+    return sum(1 for code in core if answers.get(code) is not None), len(core)
+
+
+def finalize_problems(*, interview: Interview, incomplete_confirmed: bool) -> dict[str, str]:
+    """What stands in the way of finalizing: every unanswered required item (clinical
+    spec 6.1) and the impression, then, with under half of the core items answered,
+    the missing "finalize as incomplete" confirmation. {} when nothing does."""
+    compiled = compiled_for(interview.question_set_version)
+    answers = interview.answers
+    problems = {
+        code: _("Required: answer this before finalizing.") for code in compiled.unanswered_required(answers)
+    }
+    if not answers.get(IMPRESSION):
+        problems[IMPRESSION] = _("Record your own impression before finalizing.")
+    answered, total = core_items_answered(compiled=compiled, answers=answers)
+    if 2 * answered < total and not incomplete_confirmed:
+        problems[INCOMPLETE] = _(
+            "Only %(answered)s of %(total)s core items are answered. To finalize anyway, tick "
+            "“Finalize as incomplete”: the formulation will say it is incomplete."
+        ) % {"answered": answered, "total": total}
+    return problems
+
+
+def interview_finalize(
+    *, interview: Interview, user, password: str, incomplete_confirmed: bool = False
+) -> Formulation:
     """Sign (password re-entry), lock, and compute and store the formulation."""
+    require_changeable(interview.session.patient, user)
+    problems = finalize_problems(interview=interview, incomplete_confirmed=incomplete_confirmed)
     # The signature is checked outside the transaction: a wrong password's audit entry
     # (the lockout counter) must outlive the refusal.
     try:
@@ -126,17 +139,17 @@ def interview_finalize(*, interview: Interview, user, password: str, request=Non
             purpose="finalize",
             obj=interview,
             patient=interview.session.patient,
-            request=request,
         )
     except SignatureError as exc:
-        raise InterviewError({"password": exc.message}) from None
-    return _finalize_signed(interview=interview, user=user, request=request)
+        # Every problem at once, so the clinician corrects them in one pass.
+        raise InterviewError({"password": exc.message, **problems}) from None
+    if problems:
+        raise InterviewError(problems)
+    return _finalize_signed(interview=interview, user=user)
 
 
 @transaction.atomic
-def _finalize_signed(*, interview: Interview, user, request=None) -> Formulation:
-    if not interview.answers.get(IMPRESSION):
-        raise InterviewError({IMPRESSION: _("Record your own impression before finalizing.")})
+def _finalize_signed(*, interview: Interview, user) -> Formulation:
     answers = _check_answers(interview, interview.answers)
     updated = Interview.objects.filter(
         pk=interview.pk, status=Interview.Status.DRAFT, lock_version=interview.lock_version
@@ -152,21 +165,21 @@ def _finalize_signed(*, interview: Interview, user, request=None) -> Formulation
     formulation = formulation_create(
         version=interview.question_set_version, answers=answers, user=user, interview=interview
     )
-    audit_log(
-        request=request,
-        user=user,
-        action=Action.FINALIZE,
-        obj=interview,
+    audit.record(
+        Action.FINALIZE,
+        interview,
         patient=interview.session.patient,
         data={"formulation": str(formulation.uuid)},
     )
-    review_submit(formulation=formulation, user=user)
+    # The review queue (a higher layer) takes it from here, in this same transaction.
+    interview_finalized.send(sender=Interview, formulation=formulation, user=user)
     return formulation
 
 
 @transaction.atomic
-def interview_amend(*, interview: Interview, user, request=None) -> Interview:
+def interview_amend(*, interview: Interview, user) -> Interview:
     """Start a correction: a new draft linked to the signed original, which stays as it is."""
+    require_changeable(interview.session.patient, user)
     if interview.status != Interview.Status.FINALIZED:
         raise InterviewError({"__all__": _("Only a finalized interview can be amended.")})
     existing = Interview.objects.filter(amends=interview).first()
@@ -178,12 +191,7 @@ def interview_amend(*, interview: Interview, user, request=None) -> Interview:
         answers=dict(interview.answers),
         amends=interview,
     )
-    audit_log(
-        request=request,
-        user=user,
-        action=Action.AMEND,
-        obj=amendment,
-        patient=interview.session.patient,
-        data={"amends": str(interview.uuid)},
+    audit.record(
+        Action.AMEND, amendment, patient=interview.session.patient, data={"amends": str(interview.uuid)}
     )
     return amendment

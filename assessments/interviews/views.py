@@ -1,21 +1,24 @@
-from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from assessments.accounts.permissions import role_required, signed_in
 from assessments.accounts.roles import Role
-from assessments.core.access import get_visible_or_404
-from assessments.core.permissions import role_required
+from assessments.core import audit
+from assessments.core.access import get_changeable_or_403, get_visible_or_404
 from assessments.core.texts import current_language
 from assessments.formulation.models import Formulation
 from assessments.formulation.presentation import formulation_display
-from assessments.formulation.services import compiled_for
+from assessments.patients.access import own_patient_or_403
 from assessments.patients.selectors import taper_context
-from assessments.patients.views import detail_context as patient_detail_context
-from assessments.patients.views import own_patient_or_403
+from assessments.questionsets import fhir
+from assessments.questionsets.answer_layout import field_values
+from assessments.questionsets.compiled import compiled_for
 
 from . import services
+from .chart import chart_context
 from .forms import SessionForm, initial_from_answers, interview_form_class
-from .layout import field_values
 from .models import Interview
 from .selectors import interview_answer_rows
 
@@ -32,10 +35,12 @@ def _interview(request, interview_uuid, *, audit=True) -> Interview:
 
 def _own_interview(request, interview_uuid) -> Interview:
     """An interview of the user's own patient (writes); supervisors only read."""
-    interview = _interview(request, interview_uuid, audit=False)
-    if not interview.session.patient.changeable_by(request.user):
-        raise PermissionDenied
-    return interview
+    return get_changeable_or_403(
+        request,
+        Interview.objects.select_related("session__patient", "question_set_version__question_set", "amends"),
+        uuid=interview_uuid,
+        patient_of=lambda interview: interview.session.patient,
+    )
 
 
 def _form(interview: Interview, data=None):
@@ -54,11 +59,9 @@ def session_create(request, patient_uuid):
     patient = own_patient_or_403(request, patient_uuid)
     form = SessionForm(request.POST)
     if not form.is_valid():
-        context = patient_detail_context(request, patient, session_form=form)
+        context = chart_context(request, patient, session_form=form)
         return render(request, "patients/detail.html", context, status=400)
-    interview = services.session_start(
-        patient=patient, user=request.user, request=request, **form.cleaned_data
-    )
+    interview = services.session_start(patient=patient, user=request.user, **form.cleaned_data)
     return redirect("interview-detail", interview_uuid=interview.uuid)
 
 
@@ -67,13 +70,16 @@ def _page(request, interview, *, form=None, errors=None, status=200):
     context = {"interview": interview, "patient": interview.session.patient, "editable": editable}
     if editable:
         form = form or _form(interview)[0]
+        errors = errors or {}
         context.update(
             form=form,
             sections=form.layout.sections,
-            fields=form.layout.render(field_values(form), errors or {}),
-            general_error=(errors or {}).get("__all__"),
+            fields=form.layout.render(field_values(form), errors),
+            general_error=errors.get("__all__"),
         )
-        context["password_error"] = (errors or {}).get("password")
+        context["password_error"] = errors.get("password")
+        context["incomplete_error"] = errors.get(services.INCOMPLETE)
+        context["error_summary"] = _error_summary(form, errors)
         template = "interviews/edit.html"
     else:
         context["answer_rows"] = interview_answer_rows(interview, current_language())
@@ -84,12 +90,33 @@ def _page(request, interview, *, form=None, errors=None, status=200):
     return render(request, template, context, status=status)
 
 
+def _error_summary(form, errors: dict) -> list[dict]:
+    """The page's errors for the summary at its top, each linking to its item or field."""
+    summary = []
+    for code, message in errors.items():
+        if code == "__all__":
+            summary.append({"target": "save-status", "message": message})
+        elif code == "password":
+            summary.append({"target": "id_password", "message": f"{_('Your password')}: {message}"})
+        elif code == services.INCOMPLETE:
+            summary.append({"target": "id_finalize_incomplete", "message": message})
+        elif code in form.fields:
+            label = str(form.fields[code].label)
+            # Engine messages start with the item code; say the question instead.
+            message = message.removeprefix(f"{code}: ")
+            text = message if message.startswith(label) else f"{label}: {message}"
+            summary.append({"target": f"item-{code}", "message": text})
+    return summary
+
+
 @require_GET
+@signed_in
 def interview_detail(request, interview_uuid):
     return _page(request, _interview(request, interview_uuid))
 
 
 @require_POST
+@role_required(Role.CLINICIAN)
 def interview_autosave(request, interview_uuid):
     interview = _own_interview(request, interview_uuid)
     form, _compiled = _form(interview, request.POST)
@@ -104,13 +131,24 @@ def interview_autosave(request, interview_uuid):
             user=request.user,
             answers=form.answers(),
             lock_version=lock_version,
-            request=request,
         )
     except services.InterviewConflict as exc:
-        return _save_status(request, interview, {**context, "errors": exc.errors, "conflict": True}, 409)
+        context.update(errors=exc.errors, conflict=True, differing=_differing(interview, form))
+        return _save_status(request, interview, context, 409)
     except services.InterviewError as exc:
         return _save_status(request, interview, {**context, "errors": exc.errors}, 400)
     return _save_status(request, interview, {**context, "saved": True}, 200)
+
+
+def _differing(interview, form) -> list[str]:
+    """The questions whose answer on this tab differs from the one saved elsewhere."""
+    interview.refresh_from_db(fields=["answers"])
+    mine, saved = form.answers(), interview.answers
+    return [
+        str(form.fields[code].label)
+        for code in form.item_types
+        if code in form.fields and mine.get(code) != saved.get(code)
+    ]
 
 
 def _lock_version(request) -> int:
@@ -132,6 +170,7 @@ def _save_status(request, interview, context, status):
 
 
 @require_POST
+@role_required(Role.CLINICIAN)
 def interview_finalize(request, interview_uuid):
     interview = _own_interview(request, interview_uuid)
     form, _compiled = _form(interview, request.POST)
@@ -146,11 +185,13 @@ def interview_finalize(request, interview_uuid):
             user=request.user,
             answers=form.answers(),
             lock_version=lock_version,
-            request=request,
         )
         interview.refresh_from_db()
         formulation = services.interview_finalize(
-            interview=interview, user=request.user, password=request.POST.get("password", ""), request=request
+            interview=interview,
+            user=request.user,
+            password=request.POST.get("password", ""),
+            incomplete_confirmed=request.POST.get(services.INCOMPLETE) == "1",
         )
     except services.InterviewError as exc:
         interview.refresh_from_db()
@@ -163,13 +204,14 @@ def interview_finalize(request, interview_uuid):
 def interview_amend(request, interview_uuid):
     interview = _own_interview(request, interview_uuid)
     try:
-        amendment = services.interview_amend(interview=interview, user=request.user, request=request)
+        amendment = services.interview_amend(interview=interview, user=request.user)
     except services.InterviewError:
         return redirect("interview-detail", interview_uuid=interview.uuid)
     return redirect("interview-detail", interview_uuid=amendment.uuid)
 
 
 @require_GET
+@signed_in
 def formulation_detail(request, formulation_uuid):
     formulation = get_visible_or_404(
         request,
@@ -189,6 +231,7 @@ def _formulation_context(formulation: Formulation) -> dict:
     definition = compiled_for(formulation.question_set_version).definition
     context = formulation_display(formulation=formulation, definition=definition, language=current_language())
     interview = formulation.interview
+    assert interview is not None  # visible_to only yields stored ones, which have one
     context.update(
         formulation=formulation,
         interview=interview,
@@ -201,3 +244,28 @@ def _formulation_context(formulation: Formulation) -> dict:
         review_shown=getattr(formulation, "review", None),
     )
     return context
+
+
+@require_GET
+@signed_in
+def interview_fhir(request, interview_uuid):
+    """A finalized interview as a FHIR QuestionnaireResponse, for whoever may see the
+    patient (their clinician, that clinician's supervisors); a question-set admin
+    without a care relation gets 404 like anyone else."""
+    interview = get_visible_or_404(
+        request,
+        Interview.objects.select_related(
+            "session__patient", "question_set_version__question_set", "finalized_by"
+        ),
+        uuid=interview_uuid,
+        patient_of=lambda i: i.session.patient,
+        audit=False,
+    )
+    if interview.status != Interview.Status.FINALIZED:
+        raise Http404
+    audit.record(audit.Action.EXPORT, interview, patient=interview.session.patient, data={"format": "fhir"})
+    response = JsonResponse(
+        fhir.questionnaire_response_resource(interview), content_type="application/fhir+json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="interview-{interview.uuid}.json"'
+    return response

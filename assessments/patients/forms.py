@@ -46,12 +46,14 @@ class MedicationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["daily_dose_mg"].min_value = 0
+        dose = self.fields["daily_dose_mg"]
+        assert isinstance(dose, forms.DecimalField)
+        dose.min_value = 0
         self.helper = FormHelper()
         self.helper.form_tag = False
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         dose = cleaned.get("daily_dose_mg")
         if dose is not None and dose < 0:
             self.add_error("daily_dose_mg", _("The daily dose cannot be negative."))

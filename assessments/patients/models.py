@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.accounts.models import Supervision
-from assessments.core.models import TimeStampedModel
+from assessments.accounts.roles import Role, has_role
+from assessments.core.models import PatientRecord, TimeStampedModel
 
 from .equivalence import DEFAULT_TABLE, REFUSE_ABOVE_MG, TABLES, diazepam_equivalent, equivalence_text
 
@@ -48,7 +49,7 @@ class PatientQuerySet(models.QuerySet):
         return self.filter(processing_restricted=False)
 
 
-class Patient(TimeStampedModel):
+class Patient(PatientRecord, TimeStampedModel):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         ARCHIVED = "archived", _("Archived")
@@ -90,6 +91,15 @@ class Patient(TimeStampedModel):
         """Supervisors may read a patient's records; only the patient's own clinician
         writes them (medication, sessions, interviews, archiving)."""
         return self.primary_clinician_id == user.pk
+
+    def care_team_includes(self, user) -> bool:
+        """The patient's clinician or one of that clinician's supervisors: who may export
+        everything held about the patient or restrict its processing."""
+        if self.changeable_by(user):
+            return True
+        return (
+            has_role(user, Role.SUPERVISOR) and Patient.objects.visible_to(user).filter(pk=self.pk).exists()
+        )
 
 
 class MedicationEntryQuerySet(models.QuerySet):

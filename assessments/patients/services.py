@@ -1,50 +1,52 @@
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from assessments.core.audit import Action, audit_log
+from assessments.core import audit
+from assessments.core.audit import Action
 
 from .equivalence import half_life_class
 from .models import MedicationEntry, Patient
 
 
+def require_changeable(patient: Patient, user) -> None:
+    """The write rule for a patient's records, enforced here whatever the door (a view,
+    a task, a command): only the patient's own clinician changes them."""
+    if not patient.changeable_by(user):
+        raise PermissionDenied
+
+
 @transaction.atomic
-def patient_create(
-    *, user, display_name: str = "", year_of_birth: int | None = None, request=None
-) -> Patient:
+def patient_create(*, user, display_name: str = "", year_of_birth: int | None = None) -> Patient:
     patient = Patient.objects.create(
         primary_clinician=user, display_name=display_name, year_of_birth=year_of_birth
     )
-    audit_log(request=request, user=user, action=Action.CREATE, obj=patient)
+    audit.record(Action.CREATE, patient)
     return patient
 
 
 @transaction.atomic
-def patient_set_status(*, patient: Patient, user, status: str, request=None) -> Patient:
+def patient_set_status(*, patient: Patient, user, status: str) -> Patient:
+    require_changeable(patient, user)
     patient.status = status
     patient.save(update_fields=["status", "updated_at"])
-    audit_log(request=request, user=user, action=Action.UPDATE, obj=patient, data={"status": status})
+    audit.record(Action.UPDATE, patient, data={"status": status})
     return patient
 
 
 @transaction.atomic
 def medication_add(
-    *, patient: Patient, user, drug: str, kind: str, daily_dose_mg, date: datetime.date, request=None
+    *, patient: Patient, user, drug: str, kind: str, daily_dose_mg, date: datetime.date
 ) -> MedicationEntry:
+    require_changeable(patient, user)
     entry = MedicationEntry(
         patient=patient, drug=drug, kind=kind, daily_dose_mg=daily_dose_mg, date=date, created_by=user
     )
     entry.compute_equivalent()
     entry.full_clean()
     entry.save()
-    audit_log(
-        request=request,
-        user=user,
-        action=Action.CREATE,
-        obj=entry,
-        patient=patient,
-        data={"drug": drug, "kind": kind},
-    )
+    audit.record(Action.CREATE, entry, patient=patient, data={"drug": drug, "kind": kind})
     return entry
 
 
@@ -62,7 +64,6 @@ def medication_correct(
     daily_dose_mg,
     date: datetime.date,
     reason: str,
-    request=None,
 ) -> MedicationEntry:
     """Record a corrected entry that supersedes `entry`; the original row stays as it was."""
     locked = MedicationEntry.objects.select_for_update().get(pk=entry.pk)
@@ -82,11 +83,9 @@ def medication_correct(
     correction.full_clean()
     correction.save()
     # Codes only: the reason is clinical text and stays in the record, not the log.
-    audit_log(
-        request=request,
-        user=user,
-        action=Action.UPDATE,
-        obj=correction,
+    audit.record(
+        Action.UPDATE,
+        correction,
         patient=locked.patient,
         data={"corrects": str(locked.uuid), "drug": drug, "kind": kind},
     )
@@ -129,14 +128,10 @@ def _days(today: datetime.date, then: datetime.date) -> int:
 
 
 @transaction.atomic
-def patient_restrict_processing(*, patient: Patient, user, restricted: bool, request=None) -> Patient:
+def patient_restrict_processing(*, patient: Patient, user, restricted: bool) -> Patient:
+    if not patient.care_team_includes(user):
+        raise PermissionDenied
     patient.processing_restricted = restricted
     patient.save(update_fields=["processing_restricted", "updated_at"])
-    audit_log(
-        request=request,
-        user=user,
-        action=Action.UPDATE,
-        obj=patient,
-        data={"processing_restricted": restricted},
-    )
+    audit.record(Action.UPDATE, patient, data={"processing_restricted": restricted})
     return patient

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 from assessments.formulation.engine import CompiledQuestionSet, DefinitionError, load_definition
 from assessments.formulation.engine.answers import storable_text
-from assessments.formulation.engine.records import CODE, KNOWN_FLAGS
-from assessments.formulation.engine.scoring import DOMINANT_STATES
+from assessments.formulation.engine.records import CODE, DOMINANT_STATES, KNOWN_FLAGS
 
 EXPECT_KEYS = {
     "dominant",

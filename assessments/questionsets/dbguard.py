@@ -10,6 +10,8 @@ migration 0004, the one place it is written.
 
 from importlib import import_module
 
+from django.db import connections
+
 _migration = import_module("assessments.questionsets.migrations.0004_version_frozen_trigger")
 TABLE = _migration.TABLE
 
@@ -38,8 +40,6 @@ def guard_remove(connection) -> None:
 
 def ensure_after_migrate(sender, using="default", **kwargs) -> None:
     """post_migrate: put the SQLite triggers back if a table rebuild dropped them."""
-    from django.db import connections
-
     connection = connections[using]
     if connection.vendor == "sqlite":
         guard_install(connection)

@@ -16,6 +16,8 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from assessments.formulation.engine.records import SCALE_MAX
 
+from .compiled import compiled_for
+
 BASE = "urn:zeus-assess"
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
@@ -98,8 +100,6 @@ def _question(item, definition, slug: str) -> dict:
 
 def questionnaire_resource(version) -> dict:
     """The version as a validated FHIR R4B Questionnaire (a JSON-ready dict)."""
-    from assessments.formulation.services import compiled_for
-
     definition = compiled_for(version).definition
     slug = version.question_set.slug
     resource = {
@@ -142,14 +142,11 @@ def _answers(item, value, definition, slug: str) -> list[dict]:
 def questionnaire_response_resource(interview) -> dict:
     """A finalized interview as a validated FHIR R4B QuestionnaireResponse. The
     patient is named by the pseudonymous record number only."""
-    from assessments.formulation.services import compiled_for
-    from assessments.interviews.services import visible_answers
-
     version = interview.question_set_version
     compiled = compiled_for(version)
     definition = compiled.definition
     slug = version.question_set.slug
-    answers = visible_answers(compiled=compiled, answers=interview.answers)
+    answers = compiled.visible_answers(interview.answers)
     groups = []
     for section in definition.sections:
         items = []

@@ -8,9 +8,15 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from assessments.formulation.engine.records import ITEM_TYPES, KNOWN_FLAGS, MAX_WEIGHT, SCALE_MAX
-from assessments.formulation.engine.scoring import DOMINANT_STATES
-from assessments.formulation.presentation import dominant_label, flag_label
+from assessments.formulation.engine.records import (
+    DOMINANT_STATES,
+    ITEM_TYPES,
+    KNOWN_FLAGS,
+    MAX_WEIGHT,
+    SCALE_MAX,
+)
+
+from .vocabulary import dominant_label, flag_label
 
 LANGUAGE_NAMES = {"en": _("English"), "pl": _("Polish")}
 DIRECTION_CHOICES = [("craving", _("Craving")), ("anxiety", _("Anxiety"))]
@@ -43,7 +49,14 @@ def _number(value):
     return int(value) if value is not None and float(value).is_integer() else value
 
 
-class TextsMixin:
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    # Choices that depend on the version being edited are set per form.
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+class TextsMixin(forms.Form):
     """One field per language for each multilingual text; the languages a version
     does not list are left out of the form."""
 
@@ -100,14 +113,16 @@ class ItemForm(TextsMixin, forms.Form):
     def __init__(self, *args, definition: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.languages = definition.get("languages", ["en"])
-        self.fields["section"].choices = [(s["code"], s["code"]) for s in definition.get("sections", [])]
+        _choice_field(self, "section").choices = [
+            (s["code"], s["code"]) for s in definition.get("sections", [])
+        ]
         singles = [
             i["code"]
             for s in definition.get("sections", [])
             for i in s.get("items", [])
             if i.get("type") == "single"
         ]
-        self.fields["visible_item"].choices = [("", "—"), *[(code, code) for code in singles]]
+        _choice_field(self, "visible_item").choices = [("", "—"), *[(code, code) for code in singles]]
         self.add_texts(
             "text", _("Question"), self.languages, required=True, widget=forms.Textarea(attrs={"rows": 2})
         )
@@ -159,7 +174,7 @@ class ItemForm(TextsMixin, forms.Form):
         return values
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         low, high = cleaned.get("minimum"), cleaned.get("maximum")
         if low is not None and high is not None and high < low:
             self.add_error("maximum", _("The maximum must not be below the minimum."))
@@ -257,7 +272,7 @@ class RuleForm(TextsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.languages = definition.get("languages", ["en"])
         flags = [f.get("code") for f in definition.get("flags", []) if isinstance(f, dict)]
-        self.fields["flag"].choices = [("", "—"), *[(code, code) for code in flags]]
+        _choice_field(self, "flag").choices = [("", "—"), *[(code, code) for code in flags]]
         self.add_texts("label", _("Label"), self.languages, required=True)
         self.helper = _helper()
 

@@ -2,9 +2,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from assessments.formulation.presentation import dominant_label, flag_label
-
 from .models import QuestionSet, QuestionSetVersion, WhatIfRun
+from .vocabulary import dominant_label, flag_label
 
 
 class QuestionSetNotFound(LookupError):

@@ -8,15 +8,18 @@ see migration 0004).
 
 import copy
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.accounts.services import SignatureError, signature_verify
-from assessments.core.audit import Action, audit_log
+from assessments.core import audit
+from assessments.core.audit import Action
 from assessments.formulation.engine import DefinitionError, load_definition
 
 from .checking import definition_check, markup_errors
@@ -54,13 +57,13 @@ class SignatureRefused(VersionError):
     """The admin's password (the e-signature of a publish or retire) was not accepted."""
 
 
-def signature_check(*, user, password: str, purpose: str, version: QuestionSetVersion, request=None) -> None:
+def signature_check(*, user, password: str, purpose: str, version: QuestionSetVersion) -> None:
     """The admin re-enters their password to sign a publish or a retire: the one shared
     e-signature check (wrong passwords audited and counted toward a lockout). Called
     before the signed change's transaction, so a refusal's audit entry is never rolled
     back with it."""
     try:
-        signature_verify(user=user, password=password, purpose=purpose, obj=version, request=request)
+        signature_verify(user=user, password=password, purpose=purpose, obj=version)
     except SignatureError as exc:
         raise SignatureRefused([exc.message]) from None
 
@@ -128,9 +131,9 @@ def shipped_version(number: int) -> QuestionSetVersion:
     )
 
 
-def _audit(request, user, version: QuestionSetVersion, action: str, **data) -> None:
+def _audit(version: QuestionSetVersion, action: str, **data) -> None:
     # Question sets hold no patient data: the entry names the version and the change.
-    audit_log(request=request, user=user, action=action, obj=version, data={"ref": version.ref, **data})
+    audit.record(action, version, data={"ref": version.ref, **data})
 
 
 def _next_number(question_set: QuestionSet) -> int:
@@ -140,7 +143,7 @@ def _next_number(question_set: QuestionSet) -> int:
 
 
 @transaction.atomic
-def version_clone(*, version: QuestionSetVersion, user, request=None) -> QuestionSetVersion:
+def version_clone(*, version: QuestionSetVersion, user) -> QuestionSetVersion:
     """A new draft with the same definition, numbered after the newest version."""
     question_set = QuestionSet.objects.select_for_update().get(pk=version.question_set_id)
     number = _next_number(question_set)
@@ -151,7 +154,7 @@ def version_clone(*, version: QuestionSetVersion, user, request=None) -> Questio
     draft = QuestionSetVersion.objects.create(
         question_set=question_set, number=number, definition=definition, based_on=version, created_by=user
     )
-    _audit(request, user, draft, Action.CREATE, cloned_from=str(version.uuid))
+    _audit(draft, Action.CREATE, cloned_from=str(version.uuid))
     return draft
 
 
@@ -162,8 +165,7 @@ def version_definition_save(
     definition: dict,
     user,
     change: dict,
-    request=None,
-    confirmed_texts: list[dict] = (),
+    confirmed_texts: Sequence[dict] = (),
 ) -> QuestionSetVersion:
     """Replace a draft's definition if the engine accepts the whole document.
 
@@ -184,12 +186,12 @@ def version_definition_save(
     if not updated:
         raise VersionError([_("Only a draft can be edited; clone this version to change it.")])
     version.definition, version.updated_at = definition, now
-    _audit(request, user, version, Action.UPDATE, **change)
+    _audit(version, Action.UPDATE, **change)
     return version
 
 
 def version_publish(
-    *, version: QuestionSetVersion, user, password: str, request=None, texts_confirmed: bool = False
+    *, version: QuestionSetVersion, user, password: str, texts_confirmed: bool = False
 ) -> QuestionSetVersion:
     """Offer a draft for new interviews, retiring the set's current published version,
     signed with the admin's password.
@@ -198,14 +200,12 @@ def version_publish(
     test case fails (PublishRefused lists the failing cases), or when the password is
     wrong (SignatureRefused; audited). Texts still marked "needs review" are published
     only when the admin confirms them as they are (`texts_confirmed`)."""
-    signature_check(user=user, password=password, purpose="publish", version=version, request=request)
-    return _publish_signed(version=version, user=user, request=request, texts_confirmed=texts_confirmed)
+    signature_check(user=user, password=password, purpose="publish", version=version)
+    return _publish_signed(version=version, user=user, texts_confirmed=texts_confirmed)
 
 
 @transaction.atomic
-def _publish_signed(
-    *, version: QuestionSetVersion, user, request, texts_confirmed: bool
-) -> QuestionSetVersion:
+def _publish_signed(*, version: QuestionSetVersion, user, texts_confirmed: bool) -> QuestionSetVersion:
     version = QuestionSetVersion.objects.select_for_update().select_related("question_set").get(pk=version.pk)
     if version.status != Status.DRAFT:
         raise VersionError([_("Only a draft can be published.")])
@@ -237,8 +237,6 @@ def _publish_signed(
     )
     version.refresh_from_db()
     _audit(
-        request,
-        user,
         version,
         Action.UPDATE,
         change="published",
@@ -249,17 +247,15 @@ def _publish_signed(
     return version
 
 
-def version_retire(*, version: QuestionSetVersion, user, password: str, request=None) -> QuestionSetVersion:
+def version_retire(*, version: QuestionSetVersion, user, password: str) -> QuestionSetVersion:
     """Hide a published version from new interviews, signed with the admin's password;
     past interviews keep it."""
-    signature_check(user=user, password=password, purpose="retire", version=version, request=request)
-    return _retire_signed(version=version, user=user, request=request)
+    signature_check(user=user, password=password, purpose="retire", version=version)
+    return _retire_signed(version=version, user=user)
 
 
 @transaction.atomic
-def _retire_signed(*, version: QuestionSetVersion, user, request) -> QuestionSetVersion:
-    from django.conf import settings
-
+def _retire_signed(*, version: QuestionSetVersion, user) -> QuestionSetVersion:
     version = QuestionSetVersion.objects.select_for_update().select_related("question_set").get(pk=version.pk)
     if version.status != Status.PUBLISHED:
         raise VersionError([_("Only the published version can be retired.")])
@@ -270,17 +266,17 @@ def _retire_signed(*, version: QuestionSetVersion, user, request) -> QuestionSet
         )
     QuestionSetVersion.objects.filter(pk=version.pk).update(status=Status.RETIRED, retired_at=timezone.now())
     version.refresh_from_db()
-    _audit(request, user, version, Action.UPDATE, change="retired", signed=True)
+    _audit(version, Action.UPDATE, change="retired", signed=True)
     return version
 
 
 @transaction.atomic
-def version_delete(*, version: QuestionSetVersion, user, request=None) -> None:
+def version_delete(*, version: QuestionSetVersion, user) -> None:
     """Discard a draft (nothing can point at a draft: interviews use published versions)."""
     deleted, _rows = QuestionSetVersion.objects.filter(pk=version.pk, status=Status.DRAFT).delete()
     if not deleted:
         raise VersionError([_("Only a draft can be deleted.")])
-    _audit(request, user, version, Action.UPDATE, change="deleted")
+    _audit(version, Action.DELETE)
 
 
 def definition_parse(raw: bytes) -> dict:
@@ -304,7 +300,7 @@ def definition_parse(raw: bytes) -> dict:
 
 
 @transaction.atomic
-def version_import(*, raw: bytes, user, request=None) -> QuestionSetVersion:
+def version_import(*, raw: bytes, user) -> QuestionSetVersion:
     """Create a draft from an uploaded definition (the format of data/cadi.json).
 
     The document is checked in full before anything is created; its `version` is
@@ -323,5 +319,5 @@ def version_import(*, raw: bytes, user, request=None) -> QuestionSetVersion:
     draft = QuestionSetVersion.objects.create(
         question_set=question_set, number=number, definition=definition, created_by=user
     )
-    _audit(request, user, draft, Action.CREATE, imported=True, new_set=created)
+    _audit(draft, Action.CREATE, imported=True, new_set=created)
     return draft

@@ -35,9 +35,4 @@ urlpatterns = [
     ),
     path("what-if/<uuid:run_uuid>/", views.whatif_detail, name="questionset-whatif"),
     path("what-if/<uuid:run_uuid>/progress/", views.whatif_progress, name="questionset-whatif-progress"),
-    path(
-        "interviews/<uuid:interview_uuid>/questionnaire-response.json",
-        views.interview_fhir,
-        name="interview-fhir",
-    ),
 ]

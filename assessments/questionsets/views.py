@@ -9,18 +9,18 @@ care-relation scope; only the role decides. The one export that holds patient da
 import json
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessments.accounts.permissions import role_required
 from assessments.accounts.roles import Role
-from assessments.core.access import get_visible_or_404
-from assessments.core.audit import Action, audit_list_view, audit_log
-from assessments.core.permissions import role_required
+from assessments.core import audit
+from assessments.core.audit import Action
 from assessments.formulation.engine import DefinitionError
-from assessments.formulation.services import compiled_for
+from assessments.questionsets.compiled import compiled_for
 
 from . import fhir, selectors, services, whatif
 from .diff import version_diff
@@ -67,7 +67,7 @@ def version_detail(request, version_uuid):
 @require_POST
 @admin_only
 def version_clone(request, version_uuid):
-    draft = services.version_clone(version=_version(version_uuid), user=request.user, request=request)
+    draft = services.version_clone(version=_version(version_uuid), user=request.user)
     messages.success(request, _("Draft %(ref)s created.") % {"ref": draft.ref})
     return redirect("questionset-version", version_uuid=draft.uuid)
 
@@ -101,7 +101,6 @@ def text_confirm(request, version_uuid):
                 definition=version.definition,
                 user=request.user,
                 change={"change": "text_confirmed", **mark},
-                request=request,
                 confirmed_texts=[mark],
             )
         except (DefinitionError, services.VersionError) as exc:
@@ -153,7 +152,6 @@ def version_publish(request, version_uuid):
                 version=version,
                 user=request.user,
                 password=form.cleaned_data["password"],
-                request=request,
                 texts_confirmed=form.cleaned_data["texts_confirmed"],
             )
         except services.SignatureRefused as exc:
@@ -196,7 +194,7 @@ def version_retire(request, version_uuid):
     if request.method == "POST" and form.is_valid():
         try:
             services.version_retire(
-                version=version, user=request.user, password=form.cleaned_data["password"], request=request
+                version=version, user=request.user, password=form.cleaned_data["password"]
             )
         except services.SignatureRefused as exc:
             form.add_error("password", exc.errors[0])
@@ -218,7 +216,7 @@ def version_retire(request, version_uuid):
 def version_delete(request, version_uuid):
     version = _version(version_uuid)
     try:
-        services.version_delete(version=version, user=request.user, request=request)
+        services.version_delete(version=version, user=request.user)
     except services.VersionError as exc:
         messages.error(request, " ".join(exc.errors))
         return redirect("questionset-version", version_uuid=version.uuid)
@@ -245,7 +243,6 @@ def version_json(request, version_uuid):
                 definition=form.cleaned_data["definition"],
                 user=request.user,
                 change={"change": "json"},
-                request=request,
             )
         except (DefinitionError, services.VersionError) as exc:
             errors = exc.errors
@@ -305,7 +302,7 @@ def diff(request, version_uuid):
 @admin_only
 def export_json(request, version_uuid):
     version = _version(version_uuid)
-    audit_log(request=request, action=Action.EXPORT, obj=version, data={"ref": version.ref, "format": "json"})
+    audit.record(Action.EXPORT, version, data={"ref": version.ref, "format": "json"})
     body = json.dumps(version.definition, indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = (
@@ -318,43 +315,11 @@ def export_json(request, version_uuid):
 @admin_only
 def export_fhir(request, version_uuid):
     version = _version(version_uuid)
-    audit_log(request=request, action=Action.EXPORT, obj=version, data={"ref": version.ref, "format": "fhir"})
+    audit.record(Action.EXPORT, version, data={"ref": version.ref, "format": "fhir"})
     response = JsonResponse(fhir.questionnaire_resource(version), content_type="application/fhir+json")
     response["Content-Disposition"] = (
         f'attachment; filename="{version.question_set.slug}-{version.number}.questionnaire.json"'
     )
-    return response
-
-
-@require_GET
-def interview_fhir(request, interview_uuid):
-    """A finalized interview as a FHIR QuestionnaireResponse, for whoever may see the
-    patient (their clinician, that clinician's supervisors); a question-set admin
-    without a care relation gets 404 like anyone else."""
-    from assessments.interviews.models import Interview
-
-    interview = get_visible_or_404(
-        request,
-        Interview.objects.select_related(
-            "session__patient", "question_set_version__question_set", "finalized_by"
-        ),
-        uuid=interview_uuid,
-        patient_of=lambda i: i.session.patient,
-        audit=False,
-    )
-    if interview.status != Interview.Status.FINALIZED:
-        raise Http404
-    audit_log(
-        request=request,
-        action=Action.EXPORT,
-        obj=interview,
-        patient=interview.session.patient,
-        data={"format": "fhir"},
-    )
-    response = JsonResponse(
-        fhir.questionnaire_response_resource(interview), content_type="application/fhir+json"
-    )
-    response["Content-Disposition"] = f'attachment; filename="interview-{interview.uuid}.json"'
     return response
 
 
@@ -365,9 +330,7 @@ def version_import(request):
     errors = []
     if form.is_valid():
         try:
-            draft = services.version_import(
-                raw=form.cleaned_data["file"].read(), user=request.user, request=request
-            )
+            draft = services.version_import(raw=form.cleaned_data["file"].read(), user=request.user)
         except DefinitionError as exc:
             errors = exc.errors
         else:
@@ -382,7 +345,7 @@ def version_import(request):
 def whatif_start(request, version_uuid):
     version = _version(version_uuid)
     try:
-        run = whatif.whatif_request(version=version, user=request.user, request=request)
+        run = whatif.whatif_request(version=version, user=request.user)
     except services.VersionError as exc:
         messages.error(request, " ".join(exc.errors))
         return redirect("questionset-version", version_uuid=version.uuid)
@@ -394,7 +357,7 @@ def _audit_whatif_read(request, run: WhatIfRun) -> None:
     patient listed. Runs stored before patients were kept in the rows audit what they can."""
     patients = [row["patient"] for row in [*run.changes, *run.refusals] if row.get("patient")]
     if patients:
-        audit_list_view(request=request, listing="whatif", patient_uuids=patients)
+        audit.record_listing("whatif", patients)
 
 
 def _run(run_uuid) -> WhatIfRun:

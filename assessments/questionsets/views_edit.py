@@ -11,11 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.core.texts import current_language
 from assessments.formulation.engine import DefinitionError
-from assessments.formulation.services import compiled_for
-from assessments.interviews.forms import initial_from_answers, interview_form_class
-from assessments.interviews.layout import build_layout, field_values
+from assessments.questionsets.answer_layout import build_layout, field_values
+from assessments.questionsets.compiled import compiled_for
 
 from . import editing, services
+from .answer_forms import initial_from_answers, interview_form_class
 from .forms import ItemForm, RuleForm, TestCaseForm, option_formset
 from .views import _not_a_draft, _version, admin_only
 
@@ -24,7 +24,7 @@ def _save(request, version, definition, change: dict) -> list[str]:
     """Save the changed definition; the engine's errors when it is refused."""
     try:
         services.version_definition_save(
-            version=version, definition=definition, user=request.user, change=change, request=request
+            version=version, definition=definition, user=request.user, change=change
         )
     except (DefinitionError, services.VersionError) as exc:
         return exc.errors

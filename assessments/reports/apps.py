@@ -8,4 +8,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports and exports")
 
     def ready(self):
-        from . import tasks  # noqa: F401 - registers the tasks with Celery in every process
+        # Registers the tasks with Celery in every process, and connects the receivers of
+        # the signals lower apps send (the one way a lower layer starts work up here).
+        from . import tasks, whatif  # noqa: F401

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from assessments.formulation.models import Formulation
-from assessments.formulation.services import compiled_for
+from assessments.questionsets.compiled import compiled_for
 
 Progress = Callable[[int], None]
 
@@ -168,6 +168,7 @@ def _review(formulation: Formulation):
 
 def _formulation_row(formulation: Formulation) -> list:
     interview = formulation.interview
+    assert interview is not None  # exports list stored formulations, which all have one
     review = _review(formulation)
     return [
         interview.session.patient.record_number,
@@ -180,6 +181,7 @@ def _formulation_row(formulation: Formulation) -> list:
 
 def _research_row(formulation: Formulation) -> list:
     interview = formulation.interview
+    assert interview is not None  # exports list stored formulations, which all have one
     patient_uuid = interview.session.patient.uuid
     shift = datetime.timedelta(days=date_shift_days(patient_uuid))
     review = _review(formulation)

@@ -7,18 +7,20 @@ from assessments.formulation.models import Formulation
 
 from . import exports, services
 from .models import ReportJob
+from .pdf import render
 from .services import Claim
 
 
 def job_run(*, job_id: int) -> Claim:
     claim = services.job_claim(job_id=job_id)
-    if claim.attempt is None:
+    attempt = claim.attempt
+    if attempt is None:
         return claim
     job = ReportJob.objects.defer("content").get(pk=job_id)
 
     def progress(percent: int) -> None:
         # Looked up on the module at each call, so the fault tests can slow it down.
-        services.job_progress(job_id=job_id, attempt=claim.attempt, percent=percent)
+        services.job_progress(job_id=job_id, attempt=attempt, percent=percent)
 
     try:
         with translation.override(job.language):
@@ -27,11 +29,11 @@ def job_run(*, job_id: int) -> Claim:
         raise
     except BaseException:
         # Give the job back so the retry (or a "try again") can claim it at once.
-        services.job_release(job_id=job_id, attempt=claim.attempt)
+        services.job_release(job_id=job_id, attempt=attempt)
         raise
     services.job_finish(
         job_id=job_id,
-        attempt=claim.attempt,
+        attempt=attempt,
         content=content,
         content_type=content_type,
         rows=rows,
@@ -43,8 +45,6 @@ def job_run(*, job_id: int) -> Claim:
 def _build(job: ReportJob, progress) -> tuple[bytes, str, int, list[str]]:
     user = get_user_model().objects.get(pk=job.requested_by_id)
     if job.kind == ReportJob.Kind.PDF:
-        from .pdf.render import render_pdf
-
         # The access rule is checked again at run time: access may have ended since.
         formulation = (
             Formulation.objects.visible_to(user)
@@ -57,7 +57,7 @@ def _build(job: ReportJob, progress) -> tuple[bytes, str, int, list[str]]:
         if formulation is None:
             raise services.JobRefused("NoAccess")
         progress(20)
-        return render_pdf(formulation), "application/pdf", 1, []
+        return render.render_pdf(formulation), "application/pdf", 1, []
     patients: set = set()
     if job.kind == ReportJob.Kind.RESEARCH:
         if not user.is_superuser:

@@ -8,6 +8,7 @@ REPORTS_JOB_LEASE_SECONDS; the redelivered task then takes the job over.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,7 +17,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from assessments.core.audit import Action, audit_log
+from assessments.core import audit
+from assessments.core.audit import Action
 from assessments.core.outbox import enqueue
 
 from .models import ReportJob
@@ -80,7 +82,7 @@ def job_progress(*, job_id: int, attempt: int, percent: int) -> None:
 
 
 def job_finish(
-    *, job_id: int, attempt: int, content: bytes, content_type: str, rows: int, patients: list[str] = ()
+    *, job_id: int, attempt: int, content: bytes, content_type: str, rows: int, patients: Sequence[str] = ()
 ) -> bool:
     """Store the file and mark the job done, once; False when the claim was lost."""
     now = timezone.now()
@@ -101,13 +103,7 @@ def job_finish(
                 .select_related("formulation__interview__session__patient")
                 .get(pk=job_id)
             )
-            _audit_per_patient(
-                job,
-                action=Action.CREATE,
-                user=job.requested_by,
-                request=None,
-                data={"kind": job.kind, "rows": rows},
-            )
+            _audit_per_patient(job, action=Action.CREATE, data={"kind": job.kind, "rows": rows})
     return bool(done)
 
 
@@ -123,18 +119,16 @@ def job_fail(*, job_id: int, error: str) -> None:
     )
 
 
-def report_download(*, job: ReportJob, request) -> bytes:
+def report_download(*, job: ReportJob, user) -> bytes:
     """The file, if the requester may still see every patient in it (access may have
     ended since it was made: a supervision over, a patient restricted); else
     PermissionDenied, audited. Each patient included gets an audit entry."""
-    if job.patients and not _still_visible(job, request.user):
-        audit_log(action=Action.DENIED, obj=job, request=request, data={"reason": "access_ended"})
+    if job.patients and not _still_visible(job, user):
+        audit.record(Action.DENIED, job, data={"reason": "access_ended"})
         raise PermissionDenied
     action = Action.PRINT if job.kind == ReportJob.Kind.PDF else Action.EXPORT
-    _audit_per_patient(
-        job, action=action, user=None, request=request, data={"kind": job.kind, "rows": job.rows}
-    )
-    return bytes(job.content)
+    _audit_per_patient(job, action=action, data={"kind": job.kind, "rows": job.rows})
+    return bytes(job.content or b"")
 
 
 def _still_visible(job: ReportJob, user) -> bool:
@@ -145,15 +139,15 @@ def _still_visible(job: ReportJob, user) -> bool:
     return visible.count() == len(wanted)
 
 
-def _audit_per_patient(job: ReportJob, *, action: str, user, request, data: dict) -> None:
+def _audit_per_patient(job: ReportJob, *, action: str, data: dict) -> None:
     """One entry per patient in the file (a patient's access history then lists every
     export holding their data); a PDF names its one patient."""
     patient = _patient_of(job)
     if patient is not None or not job.patients:
-        audit_log(action=action, obj=job, patient=patient, user=user, request=request, data=data)
+        audit.record(action, job, patient=patient, data=data)
         return
     for uuid in job.patients:
-        audit_log(action=action, obj=job, patient=_PatientRef(uuid), user=user, request=request, data=data)
+        audit.record(action, job, patient=_PatientRef(uuid), data=data)  # type: ignore[arg-type]
 
 
 class _PatientRef:
@@ -170,4 +164,5 @@ def reports_purge_expired(*, now: datetime.datetime | None = None) -> int:
 
 
 def _patient_of(job: ReportJob):
-    return job.formulation.interview.session.patient if job.formulation_id else None
+    interview = job.formulation.interview if job.formulation is not None else None
+    return interview.session.patient if interview is not None else None

@@ -8,6 +8,7 @@ from celery.utils.time import get_exponential_backoff_interval
 
 from . import services
 from .generate import job_run
+from .whatif import whatif_execute, whatif_fail
 
 logger = logging.getLogger(__name__)
 
@@ -54,3 +55,20 @@ def run_job(self, job_id: int, started_by_id: int | None = None) -> str:
 @shared_task(name="reports.purge_expired", time_limit=120, soft_time_limit=100)
 def purge_expired() -> int:
     return services.reports_purge_expired()
+
+
+# What-if runs (requested by question-set admins): ids in, idempotent by compare-and-set on
+# WhatIfRun.status.
+@shared_task(name="questionsets.whatif_run", time_limit=600, soft_time_limit=540, acks_late=True)
+def whatif_run(run_id: int, started_by_id: int | None = None) -> str:
+    try:
+        return whatif_execute(run_id=run_id)
+    except SoftTimeLimitExceeded:
+        whatif_fail(run_id=run_id, error="time_limit")
+        logger.error("what-if run %s failed: time limit", run_id)
+        return "failed"
+    except Exception as exc:
+        # A what-if is advice, not a record: fail visibly rather than retry for hours.
+        whatif_fail(run_id=run_id, error=type(exc).__name__)
+        logger.error("what-if run %s failed: %s", run_id, type(exc).__name__)
+        return "failed"

@@ -1,9 +1,9 @@
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments.accounts.roles import Role, has_role
+from assessments.accounts.permissions import acts_as, role_required, signed_in, superuser_required
+from assessments.accounts.roles import Role
 from assessments.core.access import get_visible_or_404
 from assessments.core.texts import current_language
 from assessments.formulation.models import Formulation
@@ -26,21 +26,29 @@ def _started(request, job: ReportJob):
     return redirect("report-job-detail", job_uuid=job.uuid)
 
 
-def _may_export(user) -> bool:
-    return user.is_superuser or has_role(user, Role.CLINICIAN) or has_role(user, Role.SUPERVISOR)
+# Exports are for the care roles; the role decorators below and the job page's buttons
+# use the same list.
+EXPORT_ROLES = (Role.CLINICIAN, Role.SUPERVISOR)
+reports_roles = role_required(*EXPORT_ROLES)
 
 
 @require_GET
+@reports_roles
 def job_list(request):
     jobs = ReportJob.objects.visible_to(request.user).defer("content").order_by("-created_at")[:50]
     return render(
         request,
         "reports/job_list.html",
-        {"jobs": jobs, "may_export": _may_export(request.user), "may_research": request.user.is_superuser},
+        {
+            "jobs": jobs,
+            "may_export": acts_as(request.user, *EXPORT_ROLES),
+            "may_research": request.user.is_superuser,
+        },
     )
 
 
 @require_POST
+@signed_in
 def pdf_start(request, formulation_uuid):
     formulation = get_visible_or_404(request, Formulation.objects.all(), uuid=formulation_uuid, audit=False)
     job = services.report_request(
@@ -50,17 +58,15 @@ def pdf_start(request, formulation_uuid):
 
 
 @require_POST
+@reports_roles
 def export_start(request):
-    if not _may_export(request.user):
-        raise PermissionDenied
     job = services.report_request(user=request.user, kind=ReportJob.Kind.CSV, language=current_language())
     return _started(request, job)
 
 
 @require_POST
+@superuser_required
 def research_start(request):
-    if not request.user.is_superuser:
-        raise PermissionDenied
     job = services.report_request(
         user=request.user, kind=ReportJob.Kind.RESEARCH, language=current_language()
     )
@@ -68,16 +74,19 @@ def research_start(request):
 
 
 @require_GET
+@signed_in
 def job_detail(request, job_uuid):
     return render(request, "reports/job_detail.html", {"job": _job(request, job_uuid)})
 
 
 @require_GET
+@signed_in
 def job_status(request, job_uuid):
     return render(request, "reports/_job.html", {"job": _job(request, job_uuid)})
 
 
 @require_POST
+@signed_in
 def job_retry(request, job_uuid):
     job = _job(request, job_uuid)
     if job.status not in (ReportJob.Status.FAILED, ReportJob.Status.EXPIRED):
@@ -86,11 +95,14 @@ def job_retry(request, job_uuid):
 
 
 @require_GET
+@signed_in
 def job_download(request, job_uuid):
     job = _job(request, job_uuid, with_content=True)
     if job.status != ReportJob.Status.DONE:
         raise Http404
-    response = HttpResponse(services.report_download(job=job, request=request), content_type=job.content_type)
+    response = HttpResponse(
+        services.report_download(job=job, user=request.user), content_type=job.content_type
+    )
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     # Patient data: never kept in shared or browser caches.
     response["Cache-Control"] = "no-store, private"

@@ -32,12 +32,12 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, clinicians=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["clinician"].choices = [("", _("All clinicians"))] + [
-            (str(c.uuid), c.get_username()) for c in clinicians
-        ]
+        field = self.fields["clinician"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("All clinicians"))] + [(str(c.uuid), c.get_username()) for c in clinicians]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if isinstance(start, datetime.date) and isinstance(end, datetime.date) and start > end:
             self.add_error("date_to", _("The end date is before the start date."))

@@ -11,6 +11,8 @@ from assessments.formulation.models import Dominant, Flag, Formulation
 from assessments.interviews.models import Interview
 from assessments.patients.models import restrict_to_patients
 
+from . import presentation
+
 
 class Impression(models.TextChoices):
     """The clinician's and the supervisor's impression; the engine's dominant maps onto it."""
@@ -109,9 +111,7 @@ class Review(TimeStampedModel):
 
     @property
     def flag_badges(self) -> list[dict]:
-        from .presentation import flag_badges
-
-        return flag_badges(self.flags)
+        return presentation.flag_badges(self.flags)
 
     @property
     def dominant_label(self) -> str:
@@ -232,4 +232,5 @@ class ReviewDayStats(models.Model):
         indexes = [models.Index(fields=["patient_primary_clinician", "day"], name="reviews_daystats_idx")]
 
     def __str__(self):
-        return f"{self.clinician_id} {self.day}: {self.total}"
+        # The count columns are generated (summary_count_columns), unknown to the type checker.
+        return f"{self.clinician_id} {self.day}: {getattr(self, 'total', 0)}"

@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from assessments.accounts.models import Supervision
 from assessments.accounts.roles import Role, has_role
 from assessments.accounts.services import SignatureError, signature_verify
-from assessments.core.audit import Action, audit_log
+from assessments.core import audit
+from assessments.core.audit import Action
 from assessments.core.outbox import enqueue
+from assessments.formulation.engine.records import IMPRESSION_ITEM
 
 from . import summary
 from .models import ENGINE_TO_IMPRESSION, Impression, Notification, Review, ReviewEvent
@@ -38,7 +40,7 @@ def review_submit(*, formulation, user) -> Review:
         clinician=user,
         previous=previous,
         submitted_at=timezone.now(),
-        clinician_impression=interview.answers.get("clinician_impression", Impression.UNCLEAR),
+        clinician_impression=interview.answers.get(IMPRESSION_ITEM, Impression.UNCLEAR),
         engine_impression=ENGINE_TO_IMPRESSION[formulation.dominant],
         dominant=formulation.dominant,
         flags_text=" " + " ".join(formulation.result["flags"]) + " ",
@@ -58,7 +60,7 @@ def _check_reviewer(review: Review, user) -> None:
         raise PermissionDenied
 
 
-def _decide(review: Review, *, user, status: str, impression: str, comment: str, request) -> Review:
+def _decide(review: Review, *, user, status: str, impression: str, comment: str) -> Review:
     if impression not in Impression.values:
         raise ReviewError(
             {"supervisor_impression": _("Record your own impression (one of the four options).")}
@@ -78,18 +80,11 @@ def _decide(review: Review, *, user, status: str, impression: str, comment: str,
     notifications_clear_for_decision(review=review, user=user)
     action = ReviewEvent.Action.ENDORSED if status == Review.Status.ENDORSED else ReviewEvent.Action.RETURNED
     ReviewEvent.objects.create(review=review, action=action, actor=user, comment=comment)
-    audit_log(
-        request=request,
-        user=user,
-        action=Action.UPDATE,
-        obj=review,
-        patient=review.interview.session.patient,
-        data={"review": status},
-    )
+    audit.record(Action.UPDATE, review, patient=review.interview.session.patient, data={"review": status})
     return review
 
 
-def review_endorse(*, review: Review, user, password: str, impression: str, comment: str = "", request=None):
+def review_endorse(*, review: Review, user, password: str, impression: str, comment: str = ""):
     _check_reviewer(review, user)
     # Outside the transaction: a wrong password's audit entry (the lockout counter) must
     # outlive the refusal.
@@ -100,29 +95,27 @@ def review_endorse(*, review: Review, user, password: str, impression: str, comm
             purpose="endorse",
             obj=review,
             patient=review.interview.session.patient,
-            request=request,
         )
     except SignatureError as exc:
         raise ReviewError({"password": exc.message}) from None
-    return _endorse_signed(review=review, user=user, impression=impression, comment=comment, request=request)
+    return _endorse_signed(review=review, user=user, impression=impression, comment=comment)
 
 
 @transaction.atomic
-def _endorse_signed(*, review: Review, user, impression: str, comment: str, request=None):
+def _endorse_signed(*, review: Review, user, impression: str, comment: str):
     review = _decide(
         review,
         user=user,
         status=Review.Status.ENDORSED,
         impression=impression,
         comment=comment,
-        request=request,
     )
     enqueue("reviews.notify_endorsed", review.pk, user=user)
     return review
 
 
 @transaction.atomic
-def review_return(*, review: Review, user, impression: str, comment: str, request=None):
+def review_return(*, review: Review, user, impression: str, comment: str):
     _check_reviewer(review, user)
     if not comment.strip():
         raise ReviewError({"comment": _("Say what needs revising: a comment is required to return.")})
@@ -132,14 +125,13 @@ def review_return(*, review: Review, user, impression: str, comment: str, reques
         status=Review.Status.RETURNED,
         impression=impression,
         comment=comment.strip(),
-        request=request,
     )
     enqueue("reviews.notify_returned", review.pk, user=user)
     return review
 
 
 @transaction.atomic
-def safety_acknowledge(*, review: Review, user, request=None) -> Review:
+def safety_acknowledge(*, review: Review, user) -> Review:
     """A named person takes responsibility for an urgent safety flag."""
     _check_reviewer(review, user)
     if not review.safety_urgent:
@@ -154,11 +146,9 @@ def safety_acknowledge(*, review: Review, user, request=None) -> Review:
             read_at__isnull=True,
         ).update(read_at=timezone.now())
         ReviewEvent.objects.create(review=review, action=ReviewEvent.Action.ACKNOWLEDGED, actor=user)
-        audit_log(
-            request=request,
-            user=user,
-            action=Action.UPDATE,
-            obj=review,
+        audit.record(
+            Action.UPDATE,
+            review,
             patient=review.interview.session.patient,
             data={"safety": "acknowledged", "flags": review.urgent_flags},
         )
@@ -171,7 +161,8 @@ def supervisors_of(clinician_id: int) -> list[int]:
 
 
 def notify(*, review: Review, kind: str, recipients: list[int]) -> list[Notification]:
-    """Create each in-app notice once (tasks may run twice) and email it once."""
+    """Create each in-app notice once (tasks may run twice). Sends no email: the tasks
+    that call it email what it returns, once each (reviews.tasks._email)."""
     created = []
     for recipient_id in recipients:
         notification, _new = Notification.objects.get_or_create(

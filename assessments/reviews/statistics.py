@@ -78,7 +78,9 @@ def agreement(matrix: dict, categories) -> dict:
         return result
     agreed = sum(matrix.get((c, c), 0) for c in categories)
     observed = agreed / n
-    low, high = wilson_interval(agreed, n)
+    interval = wilson_interval(agreed, n)
+    assert interval is not None  # n > 0 here
+    low, high = interval
     result["agreement"] = round(observed * 100, 1)
     result["agreement_ci"] = (round(low * 100, 1), round(high * 100, 1))
     rows, columns = _marginals(matrix, categories, n)

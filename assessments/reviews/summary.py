@@ -7,6 +7,7 @@ recomputes every bucket.
 """
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, F, Sum
@@ -34,7 +35,11 @@ def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetim
 def refresh(*, clinician_id: int, patient_clinician_id: int, day: datetime.date) -> None:
     """Recompute one bucket from the reviews (the row lock serializes two writers)."""
     start, end = _day_bounds(day)
-    key = {"clinician_id": clinician_id, "patient_primary_clinician_id": patient_clinician_id, "day": day}
+    key: dict[str, Any] = {
+        "clinician_id": clinician_id,
+        "patient_primary_clinician_id": patient_clinician_id,
+        "day": day,
+    }
     with transaction.atomic():
         ReviewDayStats.objects.get_or_create(**key)
         row = ReviewDayStats.objects.select_for_update().get(**key)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import summary
 from .models import Notification, Review
 from .services import notify, reviews_mark_overdue, supervisors_of
 
@@ -86,6 +87,4 @@ def mark_overdue() -> int:
 def rebuild_summary() -> int:
     """Recompute the dashboard's summary from the reviews: heals any bucket a write
     path outside the services (a bulk import, a manual fix) left behind."""
-    from . import summary
-
     return summary.rebuild()

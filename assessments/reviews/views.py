@@ -1,3 +1,4 @@
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -9,15 +10,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from assessments.accounts.permissions import role_required, signed_in
 from assessments.accounts.roles import Role
+from assessments.core import audit
 from assessments.core.access import get_visible_or_404
-from assessments.core.audit import audit_list_view
-from assessments.core.permissions import role_required
 from assessments.core.texts import current_language
 from assessments.formulation.models import Dominant
 from assessments.formulation.presentation import formulation_display
-from assessments.formulation.services import compiled_for
 from assessments.interviews.selectors import interview_answer_rows
+from assessments.questionsets.compiled import compiled_for
 
 from . import selectors, services
 from .forms import DashboardFilterForm, DecisionForm
@@ -51,11 +52,7 @@ def review_queue(request):
     queue = Paginator(selectors.review_queue(user=request.user, **filters), 50).get_page(
         request.GET.get("page")
     )
-    audit_list_view(
-        request=request,
-        listing="review_queue",
-        patient_uuids=[r.interview.session.patient.uuid for r in queue],
-    )
+    audit.record_listing("review_queue", [r.interview.session.patient.uuid for r in queue])
     query = urlencode({key: value for key, value in filters.items() if value})
     clinicians = get_user_model().objects.filter(pk__in=selectors.supervised_clinician_ids(request.user))
     return render(
@@ -75,11 +72,12 @@ def review_queue(request):
 
 def _history(review: Review) -> list:
     """Every step of this formulation's review, across returns and amendments."""
-    chain, current = [], review
+    chain: list[Review] = []
+    current: Review | None = review
     while current is not None and len(chain) < 50:
         chain.append(current)
         current = current.previous
-    events = []
+    events: list = []
     for item in reversed(chain):
         events.extend(item.events.select_related("actor"))
     return events
@@ -104,6 +102,7 @@ def _page(request, review, *, form=None, errors=None, status=200):
 
 
 @require_GET
+@signed_in
 def review_detail(request, review_uuid):
     return _page(request, _review(request, review_uuid))
 
@@ -113,7 +112,10 @@ def review_detail(request, review_uuid):
 def review_decide(request, review_uuid):
     review = _review(request, review_uuid, audit=False)
     form = DecisionForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        # A refused field (an unknown impression, an over-long comment) is shown, never dropped.
+        errors = {field: " ".join(str(m) for m in msgs) for field, msgs in form.errors.items()}
+        return _page(request, review, form=form, errors=errors, status=400)
     data = form.cleaned_data
     try:
         if request.POST.get("decision") == "endorse":
@@ -123,7 +125,6 @@ def review_decide(request, review_uuid):
                 password=data.get("password", ""),
                 impression=data.get("supervisor_impression", ""),
                 comment=data.get("comment", ""),
-                request=request,
             )
             messages.success(request, _("Endorsed and signed."))
         elif request.POST.get("decision") == "return":
@@ -132,7 +133,6 @@ def review_decide(request, review_uuid):
                 user=request.user,
                 impression=data.get("supervisor_impression", ""),
                 comment=data.get("comment", ""),
-                request=request,
             )
             messages.success(request, _("Returned to the clinician with your comment."))
         else:
@@ -147,7 +147,7 @@ def review_decide(request, review_uuid):
 def review_acknowledge(request, review_uuid):
     review = _review(request, review_uuid, audit=False)
     try:
-        services.safety_acknowledge(review=review, user=request.user, request=request)
+        services.safety_acknowledge(review=review, user=request.user)
     except services.ReviewError as exc:
         return _page(request, review, errors=exc.errors, status=400)
     messages.success(request, _("Safety alert acknowledged in your name."))
@@ -201,18 +201,17 @@ def _agreement_chart(over_time: list) -> dict:
 
 
 @require_GET
+@role_required(Role.CLINICIAN, Role.SUPERVISOR)
 def notification_list(request):
-    notifications = selectors.notifications_for(request.user)
+    # Annotated rows (record number, patient uuid): typed loosely on purpose.
+    notifications: Any = selectors.notifications_for(request.user)
     # Record numbers are patient data: the page's showing them is audited like a list.
-    audit_list_view(
-        request=request,
-        listing="notifications",
-        patient_uuids=sorted({n.patient_uuid for n in notifications if n.record_number}),
-    )
+    audit.record_listing("notifications", sorted({n.patient_uuid for n in notifications if n.record_number}))
     return render(request, "reviews/notifications.html", {"notifications": notifications})
 
 
 @require_POST
+@role_required(Role.CLINICIAN, Role.SUPERVISOR)
 def notification_open(request, notification_uuid):
     """Mark read, then go to the review (for supervisors) or the interview (for its clinician)."""
     notification = services.notification_open(user=request.user, notification_uuid=notification_uuid)
@@ -224,6 +223,7 @@ def notification_open(request, notification_uuid):
 
 
 @require_POST
+@role_required(Role.CLINICIAN, Role.SUPERVISOR)
 def notifications_read_all(request):
     count = services.notifications_mark_all_read(user=request.user)
     messages.success(

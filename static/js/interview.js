@@ -48,7 +48,39 @@
     status.dataset.state = state;
   }
 
-  form.addEventListener("input", function () { setStatus(form.dataset.unsaved, "unsaved"); });
+  // Names of the items changed on this tab since it loaded: after a conflict, these
+  // (and only these) are what the clinician can re-apply over the saved version.
+  var dirty = {};
+  form.addEventListener("input", function (event) {
+    if (event.target.name) dirty[event.target.name] = true;
+    setStatus(form.dataset.unsaved, "unsaved");
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target.name && event.target.name !== "finalize_incomplete") dirty[event.target.name] = true;
+  });
+
+  // Length counters for text answers; text over the limit is refused by the server
+  // with a message, never cut silently (no maxlength attribute).
+  function updateCounter(area) {
+    var max = parseInt(area.dataset.maxLength, 10);
+    var counter = document.getElementById("count-" + area.name);
+    if (!counter || !max) return;
+    var count = area.value.length;
+    counter.textContent = form.dataset.countTemplate.replace("%(count)s", count).replace("%(max)s", max);
+    counter.classList.toggle("text-danger", count > max);
+    counter.classList.toggle("fw-semibold", count > max);
+    var error = document.getElementById("err-" + area.name);
+    if (error && count > max) {
+      error.textContent = form.dataset.overTemplate.replace("%(over)s", count - max);
+    } else if (error && error.dataset.fromCounter) {
+      error.textContent = "";
+    }
+    if (error) error.dataset.fromCounter = count > max ? "1" : "";
+  }
+  form.querySelectorAll("textarea[data-max-length]").forEach(function (area) {
+    updateCounter(area);
+    area.addEventListener("input", function () { updateCounter(area); });
+  });
   // "None of these" and real options exclude each other within one checkbox group.
   var NONE = "__none_of_these__";
   form.addEventListener("change", function (event) {
@@ -72,6 +104,7 @@
     // Hidden (conditional) items are disabled, so they are not sent.
     event.detail.parameters.lock_version = document.getElementById("lock-version").value;
     delete event.detail.parameters.password;
+    delete event.detail.parameters.finalize_incomplete;
   });
   // Finalizing while an autosave is in flight would quote a stale lock version:
   // hold the submission until the save has answered.
@@ -93,10 +126,52 @@
     if (status.dataset.state === "offline" && window.htmx) window.htmx.trigger(form, "change");
   });
   window.addEventListener("beforeunload", function (event) {
-    if (status.dataset.state === "unsaved" || status.dataset.state === "offline") {
+    var state = status.dataset.state;
+    if (state === "unsaved" || state === "offline" || state === "conflict" || state === "invalid") {
       event.preventDefault();
     }
   });
+
+  // Two tabs: after a conflict the clinician chooses. "Re-apply" carries this tab's
+  // changed answers across a reload (sessionStorage: this tab only, removed as soon as
+  // they are applied) and saves them over the latest version; "discard" just reloads.
+  var REAPPLY_KEY = "zeus-reapply:" + form.getAttribute("action");
+  status.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-conflict]");
+    if (!button) return;
+    if (button.dataset.conflict === "reapply") {
+      var mine = {};
+      Object.keys(dirty).forEach(function (name) { mine[name] = valuesOf(name); });
+      window.sessionStorage.setItem(REAPPLY_KEY, JSON.stringify(mine));
+    }
+    status.dataset.state = "reloading";
+    window.location.reload();
+  });
+
+  function reapply() {
+    var stored = window.sessionStorage.getItem(REAPPLY_KEY);
+    if (!stored) return;
+    window.sessionStorage.removeItem(REAPPLY_KEY);
+    var mine = JSON.parse(stored);
+    Object.keys(mine).forEach(function (name) {
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (el.name !== name) return;
+        if (el.type === "radio" || el.type === "checkbox") {
+          el.checked = mine[name].indexOf(el.value) !== -1;
+        } else {
+          el.value = mine[name].length ? mine[name][0] : "";
+        }
+      });
+      dirty[name] = true;
+    });
+    applyConditions();
+    updateProgress();
+    form.querySelectorAll("textarea[data-max-length]").forEach(updateCounter);
+    setStatus(form.dataset.reapplied, "unsaved");
+    form.dispatchEvent(new Event("change", { bubbles: true }));
+  }
   applyConditions();
   updateProgress();
+  // After htmx has wired the form's triggers (it does so on DOMContentLoaded).
+  window.addEventListener("load", reapply);
 })();

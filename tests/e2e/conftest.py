@@ -111,3 +111,31 @@ def live_server(live_server, django_db_blocker):
     live_server.stop()  # stopping twice is harmless; pytest-django stops it again
     with django_db_blocker.unblock():
         close_live_server_connections()
+
+
+# --- Screenshots a person can look at (formulation page, PDF page 1, timeline) ----
+# Written to $ZEUS_SCREENSHOTS, or a folder of the run's temporary directory; the
+# folder and any timings the tests measured are printed at the end of the run.
+_artifacts: dict = {"dir": None, "notes": []}
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory) -> Path:
+    folder = os.environ.get("ZEUS_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots", numbered=False)
+    path.mkdir(parents=True, exist_ok=True)
+    _artifacts["dir"] = path
+    return path
+
+
+@pytest.fixture(scope="session")
+def run_notes() -> list:
+    """Lines (timings, figures) to print in the run's summary."""
+    return _artifacts["notes"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _artifacts["dir"] is not None:
+        terminalreporter.write_line(f"Screenshots written to {_artifacts['dir']}")
+    for line in _artifacts["notes"]:
+        terminalreporter.write_line(line)

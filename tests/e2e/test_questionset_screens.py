@@ -64,7 +64,8 @@ def test_publish_and_retire_are_confirmed_and_signed(live_server, page, cadi, ad
     # The page shows what changes and how the test cases fare before anything happens.
     expect(page.locator("#publish-diff")).to_contain_text("cue_dosing_link")
     expect(page.locator("#publish-diff")).to_contain_text("1.5")
-    expect(page.locator("#publish-cases #case-summary")).to_have_text("8 test cases, 0 failing.")
+    cases = len(draft.definition["test_cases"])
+    expect(page.locator("#publish-cases #case-summary")).to_have_text(f"{cases} test cases, 0 failing.")
     assert_accessible(page, axe_check)
 
     page.get_by_label("Your password (your signature)").fill("not-my-password")
@@ -78,7 +79,7 @@ def test_publish_and_retire_are_confirmed_and_signed(live_server, page, cadi, ad
 
     page.get_by_label("Your password (your signature)").fill(PASSWORD)
     page.get_by_role("button", name="Sign and publish").click()
-    expect(page.get_by_text("cadi@2 is published; new interviews use it.")).to_be_visible()
+    expect(page.get_by_text(f"{draft.ref} is published; new interviews use it.")).to_be_visible()
     expect(page.locator("#version-status")).to_have_text("Published")
     assert AuditEntry.objects.filter(
         action="update", object_uuid=draft.uuid, data__change="published", data__signed=True
@@ -178,26 +179,27 @@ def test_required_marks_are_editable_per_item_in_a_draft(live_server, page, cadi
     draft = _draft(cadi, admin)
     base = live_server.url
     login(page, base, "qs_lead")
-    page.goto(f"{base}/question-sets/versions/{draft.uuid}/items/suicidal_thoughts/")
+    page.goto(f"{base}/question-sets/versions/{draft.uuid}/items/automaticity/")
     required = page.get_by_label("Required (must be answered before an interview can be finalized)")
     expect(required).not_to_be_checked()
     assert_accessible(page, axe_check)
     required.check()
     page.get_by_role("button", name="Save item").click()
+    expect(page.locator("#item-automaticity [data-required]")).to_have_text("required")
+    expect(page.locator("#item-clinician_notes [data-required]")).to_have_count(0)
     expect(page.locator("#item-suicidal_thoughts [data-required]")).to_have_text("required")
-    expect(page.locator("#item-automaticity [data-required]")).to_have_count(0)
     stored = QuestionSetVersion.objects.get(pk=draft.pk).definition
-    assert _item(stored, "suicidal_thoughts")["required"] is True
+    assert _item(stored, "automaticity")["required"] is True
 
-    page.goto(f"{base}/question-sets/versions/{draft.uuid}/items/suicidal_thoughts/")
+    page.goto(f"{base}/question-sets/versions/{draft.uuid}/items/automaticity/")
     expect(required).to_be_checked()
     required.uncheck()
     page.get_by_role("button", name="Save item").click()
-    expect(page.locator("#item-suicidal_thoughts [data-required]")).to_have_count(0)
+    expect(page.locator("#item-automaticity [data-required]")).to_have_count(0)
     stored = QuestionSetVersion.objects.get(pk=draft.pk).definition
-    assert "required" not in _item(stored, "suicidal_thoughts")
+    assert "required" not in _item(stored, "automaticity")
     # A published version offers no editing at all.
-    page.goto(f"{base}/question-sets/versions/{cadi.uuid}/items/suicidal_thoughts/")
+    page.goto(f"{base}/question-sets/versions/{cadi.uuid}/items/automaticity/")
     expect(page.get_by_text("Only a draft can be edited")).to_be_visible()
 
 
@@ -257,9 +259,9 @@ def test_test_cases_use_the_interview_widgets_and_fail_in_words(live_server, pag
     page.get_by_role("link", name="Add a test case").click()
     page.locator("#id_id").fill("T9-cue-linked")
     answers = page.locator("#case-answers")
-    answers.locator("#item-onset_pattern input[value='cue_linked']").check()
-    answers.locator("#item-automaticity input[value='4']").check()
-    answers.locator("#item-first_in_sequence input[value='medication_thought']").check()
+    answers.locator("#item-answer-onset_pattern input[value='cue_linked']").check()
+    answers.locator("#item-answer-automaticity input[value='4']").check()
+    answers.locator("#item-answer-first_in_sequence input[value='medication_thought']").check()
     page.get_by_role("checkbox", name="Mainly anxiety").check()
     assert_accessible(page, axe_check)
     page.get_by_role("button", name="Save test case").click()
@@ -282,7 +284,7 @@ def test_test_cases_use_the_interview_widgets_and_fail_in_words(live_server, pag
 
     # Editing shows the same widgets filled in; raw JSON stays available.
     row.get_by_role("link", name="Edit").click()
-    expect(page.locator("#item-onset_pattern input[value='cue_linked']")).to_be_checked()
+    expect(page.locator("#item-answer-onset_pattern input[value='cue_linked']")).to_be_checked()
     page.locator("#case-json summary").click()
     page.get_by_label("the raw JSON below").check()
     page.locator("#id_answers").fill('{"onset_pattern": "diffuse"}')

@@ -57,9 +57,9 @@ def value_strategy(item):
         return st.one_of(
             st.integers(item.minimum, min(item.maximum, 60)), st.integers(item.minimum, item.maximum)
         )
-    # Valid text: anything but NUL (refused since it cannot be stored; issue #11 item 9).
-    # Hypothesis never draws lone surrogates by default.
-    return st.text(alphabet=st.characters(exclude_characters="\x00"), max_size=40)
+    # Valid text: anything UTF-8 can encode (no lone surrogates) but NUL; both are
+    # refused since they cannot be stored (issue #11 item 9).
+    return st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40)
 
 
 def answer_sets(compiled=None):

@@ -58,13 +58,13 @@ def test_it_stores_the_labels_in_every_language_of_the_set(stored):
 
 
 def test_it_keeps_a_bounded_cache_of_compiled_versions(cadi):
-    from assessments.formulation import services
+    from assessments.questionsets import compiled as services
 
-    services._compiled_cache.clear()
+    services.compiled_cache_clear()
     for minute in range(services.COMPILED_CACHE_SIZE + 5):
         QuestionSetVersion.objects.filter(pk=cadi.pk).update(
             updated_at=cadi.updated_at + datetime.timedelta(minutes=minute)
         )
         cadi.refresh_from_db()
         services.compiled_for(cadi)
-    assert len(services._compiled_cache) == services.COMPILED_CACHE_SIZE
+    assert services.compiled_cache_size() == services.COMPILED_CACHE_SIZE

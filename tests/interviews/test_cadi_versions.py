@@ -36,8 +36,9 @@ def test_it_finishes_an_interview_started_on_cadi1_on_cadi1(
     )
     interview.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
+        # A deliberately partial answer set: confirmed as incomplete (issue 14, item 1).
         formulation = interview_services.interview_finalize(
-            interview=interview, user=clinician, password=PASSWORD
+            interview=interview, user=clinician, password=PASSWORD, incomplete_confirmed=True
         )
     assert formulation.question_set_version == old and formulation.result["question_set"] == "cadi@1"
     assert "sedative_substitution" in formulation.result["flags"]

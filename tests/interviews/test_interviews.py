@@ -8,6 +8,7 @@ from assessments.core.models import AuditEntry
 from assessments.formulation.models import Formulation
 from assessments.interviews.models import Interview
 from tests.conftest import PASSWORD
+from tests.engine.engine_support import cadi as compiled_cadi
 from tests.factories import draft_interview, finalized_interview, patient_for, taper, vignette
 
 
@@ -85,7 +86,7 @@ def test_it_tells_the_second_tab_and_stores_nothing_from_it(login, clinician, pa
     ],
 )
 def test_it_refuses_bad_answers_beside_the_field_in_the_engines_words(login, clinician, patient, data, code):
-    from assessments.formulation.services import compiled_for
+    from assessments.questionsets.compiled import compiled_for
 
     interview = draft_interview(patient, clinician)
     before = dict(interview.answers)
@@ -257,6 +258,23 @@ def test_it_records_none_of_these_as_an_answered_empty_list(login, clinician, pa
     assert "checked" in marker
     result = formulation_compute(version=interview.question_set_version, answers=interview.answers)
     assert "anxiety_symptoms" not in result["missing"]
+
+
+def test_it_refuses_an_answer_the_form_cannot_take_instead_of_dropping_it(login, clinician, patient):
+    interview = draft_interview(patient, clinician)
+    items = compiled_cadi().definition.items
+    text_item = next(code for code, item in items.items() if item.type == "text")
+    response = login(clinician).post(
+        reverse("interview-autosave", args=[interview.uuid]),
+        _post_answers(
+            {"onset_pattern": "cue_linked", text_item: "a\x00b"}, lock_version=interview.lock_version
+        ),
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert text_item in response.content.decode()
+    interview.refresh_from_db()
+    assert interview.lock_version == 1 and "onset_pattern" not in interview.answers
 
 
 @pytest.mark.parametrize("htmx", [True, False])

@@ -4,9 +4,9 @@ import json
 
 from django.utils import translation
 
-from assessments.formulation.services import compiled_for
 from assessments.interviews.forms import interview_form_class
 from assessments.questionsets import services
+from assessments.questionsets.compiled import compiled_for
 from assessments.questionsets.translations import missing_translations
 from tests.conftest import PASSWORD
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 from assessments.formulation.models import Formulation
 from assessments.questionsets import services
 from assessments.questionsets.models import WhatIfRun
-from assessments.questionsets.whatif import whatif_execute, whatif_request
+from assessments.questionsets.whatif import whatif_request
+from assessments.reports.whatif import whatif_execute
 
 
 def _anxiety_heavy(definition: dict) -> dict:

@@ -11,6 +11,7 @@ from assessments.reviews import services
 from assessments.reviews.models import Notification, Review, ReviewEvent
 from assessments.reviews.selectors import cohen_kappa, review_queue
 from tests.conftest import PASSWORD, make_user
+from tests.factories import as_user
 
 
 def test_it_queues_every_finalized_formulation_and_notifies_the_supervisor(finalize, supervisor):
@@ -39,7 +40,10 @@ def test_it_orders_the_queue_safety_first_then_oldest(finalize, supervisor):
 
 def test_it_endorses_with_a_signature(finalize, supervisor):
     _, _, review = finalize()
-    services.review_endorse(review=review, user=supervisor, password=PASSWORD, impression="mainly_craving")
+    with as_user(supervisor):  # the audit context the request would set (core.audit)
+        services.review_endorse(
+            review=review, user=supervisor, password=PASSWORD, impression="mainly_craving"
+        )
     review.refresh_from_db()
     assert review.status == "endorsed" and review.decided_by == supervisor and review.decided_at
     assert review.events.last().action == "endorsed"

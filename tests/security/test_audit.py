@@ -2,14 +2,16 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from assessments.core.audit import Action, audit_log
+from assessments.core import audit
+from assessments.core.audit import Action
 from assessments.core.models import AuditEntry
-from tests.factories import patient_for
+from tests.factories import as_user, patient_for
 
 
 @pytest.fixture
 def entry(clinician):
-    return audit_log(action=Action.VIEW, obj=patient_for(clinician), user=clinician)
+    with as_user(clinician):
+        return audit.record(Action.VIEW, patient_for(clinician))
 
 
 def test_it_refuses_to_change_or_delete_an_entry_in_the_application(entry):
@@ -82,3 +84,78 @@ def test_it_audits_pages_that_list_patients(login, clinician, supervisor, commit
         "patients": (clinician, [str(patient.uuid)]),
         "review_queue": (supervisor, [str(patient.uuid)]),
     }
+
+
+def test_it_logs_a_deleted_draft_as_a_deletion(login, cadi, qs_admin):
+    from assessments.questionsets import services as questionset_services
+
+    with as_user(qs_admin):
+        draft = questionset_services.version_clone(version=cadi, user=qs_admin)
+    response = login(qs_admin).post(reverse("questionset-delete", args=[draft.uuid]), REMOTE_ADDR="192.0.2.9")
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(object_uuid=draft.uuid, action=Action.DELETE)
+    assert entry.user == qs_admin and entry.ip_address == "192.0.2.9"
+    assert entry.object_type == "questionsets.questionsetversion" and entry.data["ref"] == draft.ref
+    assert not AuditEntry.objects.filter(object_uuid=draft.uuid, action=Action.UPDATE).exists()
+
+
+def test_it_takes_who_where_and_which_request_from_the_context_not_from_arguments(clinician, rf):
+    patient = patient_for(clinician)
+    request = rf.get("/", REMOTE_ADDR="198.51.100.4")
+    request.user, request.request_id = clinician, "req42"
+    with audit.in_request(request):
+        entry = audit.record(Action.VIEW, patient)
+    assert (entry.user, entry.ip_address, entry.request_id) == (clinician, "198.51.100.4", "req42")
+    assert entry.patient_uuid == patient.uuid  # a patient is recognised as the patient
+    # Outside any context nobody is named; the context never leaks past its block.
+    assert audit.current().actor is None
+    assert audit.record(Action.VIEW, patient).user is None
+
+
+def test_it_files_a_patient_only_under_a_real_patient(clinician, cadi):
+    class Patient:  # the same class name, but not the patient model
+        uuid = cadi.uuid
+        _meta = cadi._meta
+
+    with as_user(clinician):
+        entry = audit.record(Action.VIEW, Patient())
+    assert entry.patient_uuid is None
+
+
+def test_it_names_whoever_started_a_task_in_its_audit_entries(cadi, clinician, login, committed):
+    from assessments.reports.models import ReportJob
+    from tests.conftest import PASSWORD
+    from tests.factories import finalized_interview, vignette
+
+    with committed():
+        _, formulation = finalized_interview(
+            patient_for(clinician),
+            clinician,
+            vignette("P1-clear-craving")["answers"] | {"clinician_impression": "mainly_craving"},
+            PASSWORD,
+        )
+    client = login(clinician)
+    with committed():
+        client.post(reverse("report-pdf-start", args=[formulation.uuid]))
+    job = ReportJob.objects.get(formulation=formulation)
+    # The file was made by the task (in-process here), outside the request that asked for it.
+    entry = AuditEntry.objects.get(action="create", object_uuid=job.uuid)
+    assert entry.user == clinician and entry.request_id == ""
+
+
+def test_it_keeps_each_threads_context_its_own(clinician, other_clinician):
+    import threading
+
+    seen, barrier = {}, threading.Barrier(2)
+
+    def act(user):
+        with audit.acting(source="test", user=user):
+            barrier.wait(timeout=5)  # both contexts are set at the same time
+            seen[user.pk] = audit.current().actor
+
+    threads = [threading.Thread(target=act, args=(u,)) for u in (clinician, other_clinician)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == {clinician.pk: clinician, other_clinician.pk: other_clinician}

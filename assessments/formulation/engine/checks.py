@@ -1,5 +1,7 @@
 """Small structural checks that collect problems instead of raising at the first."""
 
+from typing import Any
+
 from .records import CODE, MAX_WEIGHT
 
 
@@ -26,7 +28,9 @@ class Checks:
             return str(value)
         return value
 
-    def text(self, value, where, required=True) -> dict | None:
+    # A dict of texts, or None: not required and absent, or refused (the failure is
+    # recorded and the whole definition is then refused, so None never reaches a reader).
+    def text(self, value, where, required=True) -> Any:
         if value is None and not required:
             return None
         if not isinstance(value, dict) or set(value) != set(self.languages):

@@ -9,8 +9,9 @@ from .answers import AnswerChecker
 from .definition import read_definition
 from .errors import DefinitionError
 from .expressions import ExpressionError, compile_expression, make_context
-from .records import CHOICE_TYPES, Definition
-from .scoring import DERIVED_TYPES, DOMINANT_STATES, Scorer
+from .records import CHOICE_TYPES, DOMINANT_STATES, Definition
+from .scoring import DERIVED_TYPES, Scorer
+from .visibility import drop_hidden, is_shown
 
 _ITEM_TYPES = {
     "single": DataType.NULLABLE(DataType.STRING),
@@ -77,9 +78,9 @@ def _compile_rules(definition: Definition) -> dict:
     # may only be raised by rules that read answers, never the mix itself.
     discounting = {item.discount[0] for item in items.values() if item.discount}
     for rule in definition.rules:
-        expression = compiled.get(rule.id)
-        if rule.flag in discounting and expression is not None:
-            for symbol in expression.symbols:
+        known = compiled.get(rule.id)
+        if rule.flag in discounting and known is not None:
+            for symbol in known.symbols:
                 if symbol in _DERIVED:
                     errors.append(
                         f"rule {rule.id}: raises {rule.flag}, which discounts evidence, "
@@ -107,9 +108,9 @@ class CompiledQuestionSet:
         self._scorer = Scorer(definition, expressions)
         # Interview order, so a form or a refusal lists them as the clinician meets them.
         self.required_items = tuple(code for code, item in definition.items.items() if item.required)
-        self.test_case_errors = self._check_test_case_answers()
-        if self.test_case_errors:
-            raise DefinitionError(self.test_case_errors)
+        test_case_errors = self._check_test_case_answers()
+        if test_case_errors:
+            raise DefinitionError(test_case_errors)
 
     def validate(self, answers) -> dict:
         """{item_code: message} for every refused answer; {} when the set is valid."""
@@ -134,12 +135,12 @@ class CompiledQuestionSet:
 
     def is_visible(self, item_code: str, answers: dict) -> bool:
         """Whether the form should show the item, given the answers so far."""
-        condition = self.definition.items[item_code].visible_if
-        if condition is None:
-            return True
-        controller, mode, values = condition
-        answer = answers.get(controller)
-        return (isinstance(answer, str) and answer in values) == (mode == "in")
+        return is_shown(self.definition.items[item_code].visible_if, answers)
+
+    def visible_answers(self, answers: dict) -> dict:
+        """A copy of `answers` without those to items their condition hides, the same
+        way the scorer drops them (codes it does not know are left for validate())."""
+        return drop_hidden(self._scorer.conditional, dict(answers))
 
     def rule_catalogue(self) -> dict:
         """Every rule this version can fire, by the id used in formulations: its

@@ -36,7 +36,7 @@ from .rulebook import RulebookReader
 def read_definition(data) -> Definition:
     reader = _Reader()
     definition = reader.definition(data)
-    if reader.errors:
+    if reader.errors or definition is None:
         raise DefinitionError(reader.errors)
     return definition
 
@@ -107,7 +107,7 @@ class _Reader(RulebookReader):
         if not isinstance(raw, list):
             self.fail("windows", "must be a list")
             return ()
-        windows = []
+        windows: list = []
         for window_data in raw:
             data = self.mapping(window_data, "window", WINDOW_KEYS)
             code = self.code(data.get("code"), "window")
@@ -136,7 +136,8 @@ class _Reader(RulebookReader):
         if not isinstance(raw, list) or not raw:
             self.fail("sections", "must be a non-empty list")
             return (), {}
-        sections, items = [], {}
+        sections: list = []
+        items: dict = {}
         for index, section_data in enumerate(raw):
             data = self.mapping(section_data, f"sections[{index}]", SECTION_KEYS)
             code = self.code(data.get("code"), f"sections[{index}]")
@@ -188,7 +189,7 @@ class _Reader(RulebookReader):
             self.fail(where, "anchors belong to scale items only")
         return Item(
             code=code,
-            type=kind,
+            type=kind or "",
             section=section,
             core=core,
             text=self.text(data.get("text"), f"{where}.text"),
@@ -219,7 +220,7 @@ class _Reader(RulebookReader):
         factor = data.get("factor")
         # "Counts at most half" (spec 6.2) is the clinical use; any fraction below 1 is
         # allowed, but never 0 (that would hide the answer) nor more than the full weight.
-        if type(factor) not in (int, float) or not 0 < factor < 1:
+        if isinstance(factor, bool) or not isinstance(factor, int | float) or not 0 < factor < 1:
             self.fail(f"{at}.factor", "must be a number above 0 and below 1")
         directions = data.get("directions")
         if not isinstance(directions, list) or not directions or not set(directions) <= set(DIRECTIONS):
@@ -310,7 +311,7 @@ class _Reader(RulebookReader):
                     rule_id,
                     low,
                     high,
-                    direction,
+                    direction or "",
                     self.number(data.get("weight"), f"{at}.weight"),
                     self.text(data.get("label"), f"{at}.label"),
                     self.rationale(data.get("rationale"), at),

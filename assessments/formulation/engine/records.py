@@ -37,6 +37,10 @@ FOCUS_KEYS = ("craving", "anxiety", "mixed", "insufficient")
 MAX_WEIGHT = 20
 SCALE_MAX = 4  # every scale is 0-4 (not at all ... extremely or almost always)
 NONE_OPTION = "none"  # in a multi item, excludes every other option and counts as no breadth
+# The dominant mechanism of a formulation (clinical spec, section 3): one treatment focus each.
+DOMINANT_STATES = FOCUS_KEYS
+# The clinician's own impression: asked in the interview, required to finalize, never scored.
+IMPRESSION_ITEM = "clinician_impression"
 
 
 @dataclass(frozen=True, slots=True)

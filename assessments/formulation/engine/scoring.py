@@ -7,12 +7,14 @@ in a fixed key order from the definition's order, never from the order of the
 answers, so the same answers always give byte-identical JSON.
 """
 
+from typing import Any
+
 from .records import FOCUS_SLOT, NONE_OPTION, SCALE_MAX
+from .visibility import drop_hidden
 
 ENGINE_VERSION = "1.0.0"
 SINGLE, SCALE, MULTI = "single", "scale", "multi"
 DERIVED_TYPES = ("craving_score", "anxiety_score", "craving_share", "anxiety_share", "dominant")
-DOMINANT_STATES = ("craving", "anxiety", "mixed", "insufficient")
 # Spec section 3: the mix thresholds and what counts as too thin to formulate.
 CRAVING_AT_LEAST, ANXIETY_AT_MOST = 65, 35
 MIN_CORE_SECTIONS, MIN_SCORE = 3, 10
@@ -43,9 +45,8 @@ class Scorer:
             for code in section.items
         }
         self.scored = tuple(entry for entry in map(self._scored_entry, self.items.values()) if entry)
-        self.multi_codes = tuple(code for code, item in self.items.items() if item.type == MULTI)
-        self.visibility = tuple(
-            (code, *item.visible_if) for code, item in self.items.items() if item.visible_if
+        self.conditional = tuple(
+            (code, item.visible_if) for code, item in self.items.items() if item.visible_if
         )
         self.core_items = tuple(code for code, item in self.items.items() if item.core)
         self.core_item_set = frozenset(self.core_items)
@@ -108,6 +109,7 @@ class Scorer:
 
     def _item_table(self, item):
         code = item.code
+        table: Any  # options and ratings key a dict; a multi item gives (per option, by count)
         if item.type == SINGLE:
             table = {option.code: self._option_templates(code, option) for option in item.options}
             table = {key: value for key, value in table.items() if value}
@@ -124,7 +126,7 @@ class Scorer:
             table = {key: value for key, value in table.items() if value}
         elif item.type == MULTI:
             per_option = {option.code: self._option_templates(code, option) for option in item.options}
-            by_count = [()] * (len(item.options) + 1)
+            by_count: list[tuple] = [()] * (len(item.options) + 1)
             for band in item.breadth:
                 for count in range(band.min, (band.max or len(item.options)) + 1):
                     by_count[count] += (self._template(band.id, band.label, band.direction, band.weight),)
@@ -174,17 +176,19 @@ class Scorer:
 
     def _compound(self, rule, expression) -> tuple:
         window_items = {w.code: w.item for w in self.definition_windows}
-        items = []
+        read: list[str] = []
         for symbol in expression.symbols:  # a window is evidence of the item choosing it
             symbol = window_items.get(symbol, symbol)
-            if symbol in self.items and symbol not in items:
-                items.append(symbol)
-        items = tuple(items)
+            if symbol in self.items and symbol not in read:
+                read.append(symbol)
+        items = tuple(read)
         if rule.direction == "flag":
             return (expression.evaluate, items, (rule.id, rule.label, "flag", 0, 0.0), rule.flag)
         # A compound rule counts for the core sections only when every item it reads is core.
         sections = {self.core_section_of.get(code) for code in items}
-        core = None if None in sections or not sections else tuple(sorted(sections))
+        core = (
+            None if None in sections or not sections else tuple(sorted(s for s in sections if s is not None))
+        )
         return (
             expression.evaluate,
             items,
@@ -205,7 +209,7 @@ class Scorer:
             flag_rules = self.flag_rules
             early = {index: flag_rules[index][0](context) for index in self.early}
         discounting = {self.flag_rules[index][3] for index, raised in early.items() if raised}
-        fired = []
+        fired: list[dict] = []
         append = fired.append  # hot loop: local names, no helper calls per rule
         craving = anxiety = 0.0
         # Evidence from the core sections alone, and which of them carry any (6.2).
@@ -272,12 +276,8 @@ class Scorer:
         return result
 
     def _visible(self, clean: dict) -> dict:
-        """An item hidden by its visible_if counts as unanswered: a stale value left
-        behind in a form must not drive the formulation. Edits `clean` in place."""
-        for code, controller, mode, values in self.visibility:
-            if code in clean and ((clean.get(controller) in values) == (mode == "not_in")):
-                del clean[code]
-        return clean
+        # The one rule (visibility.py); edits `clean`, the checker's fresh copy, in place.
+        return drop_hidden(self.conditional, clean)
 
     @staticmethod
     def _multi_templates(table, value) -> tuple:
@@ -317,9 +317,9 @@ class Scorer:
             thin = craving_score < MIN_SCORE and anxiety_score < MIN_SCORE
         if sections < self.min_core_sections or thin:
             dominant = "insufficient"
-        elif craving_share >= CRAVING_AT_LEAST:
+        elif craving_share is not None and craving_share >= CRAVING_AT_LEAST:
             dominant = "craving"
-        elif craving_share <= ANXIETY_AT_MOST:
+        elif craving_share is not None and craving_share <= ANXIETY_AT_MOST:
             dominant = "anxiety"
         else:
             dominant = "mixed"

@@ -7,11 +7,13 @@ semantics we do not reproduce exactly are refused with ExpressionError.
 
 import decimal
 from collections.abc import Callable
+from typing import Any
 
 from rule_engine import DataType
 from rule_engine import ast as re_ast
 
-Evaluator = Callable[[dict], object]
+# Answers are JSON values: an evaluator returns whatever the expression yields.
+Evaluator = Callable[[dict], Any]
 
 
 class ExpressionError(ValueError):

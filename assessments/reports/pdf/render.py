@@ -12,8 +12,8 @@ from django.utils import timezone
 from assessments.core.texts import current_language
 from assessments.formulation.models import Formulation
 from assessments.formulation.presentation import formulation_display
-from assessments.formulation.services import compiled_for
 from assessments.patients.selectors import taper_context
+from assessments.questionsets.compiled import compiled_for
 
 STYLESHEET = Path(__file__).with_name("report.css")
 FONTS = {"normal": "fonts/DejaVuSans.ttf", "bold": "fonts/DejaVuSans-Bold.ttf"}
@@ -23,6 +23,7 @@ def report_context(formulation: Formulation) -> dict:
     definition = compiled_for(formulation.question_set_version).definition
     context = formulation_display(formulation=formulation, definition=definition, language=current_language())
     interview = formulation.interview
+    assert interview is not None  # a report is of a stored formulation, which has one
     try:
         review = formulation.review
     except ObjectDoesNotExist:
@@ -56,11 +57,18 @@ def render_pdf(formulation: Formulation) -> bytes:
     return document.write_pdf(stylesheets=[css], font_config=fonts)
 
 
+def _bundled(relative: str) -> Path:
+    found = finders.find(relative)
+    if not isinstance(found, str):
+        raise FileNotFoundError(relative)  # a broken install, not a user error
+    return Path(found)
+
+
 def _font_faces() -> str:
     # Bundled fonts, so Polish letters render the same on every machine.
     rules = []
     for weight, relative in FONTS.items():
-        path = Path(finders.find(relative))
+        path = _bundled(relative)
         source = f'url("{path.as_uri()}")'
         rules.append(f'@font-face {{ font-family: "Zeus Sans"; font-weight: {weight}; src: {source}; }}\n')
     return "".join(rules)
@@ -70,7 +78,7 @@ def _fonts_only_fetcher():
     """A fetcher for nothing but the bundled fonts: the report never reaches the network."""
     from weasyprint.urls import URLFetcher
 
-    root = Path(finders.find(FONTS["normal"])).parent.resolve()
+    root = _bundled(FONTS["normal"]).parent.resolve()
 
     class FontsOnly(URLFetcher):
         def fetch(self, url, headers=None):

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessments.accounts.roles import Role
 from assessments.accounts.services import user_create
+from assessments.core import audit
 
 
 class Command(BaseCommand):
@@ -15,7 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, role, email, **options):
         try:
-            _user, password = user_create(username=username, role=role, email=email)
+            # Outside a request: whatever this writes is audited as done by this command.
+            with audit.acting(source="command create_user"):
+                _user, password = user_create(username=username, role=role, email=email)
         except (ValueError, ValidationError) as exc:
             raise CommandError(str(exc)) from exc
         except Exception as exc:  # an IntegrityError on a taken username, most often

@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.accounts.two_factor_services import enrolment_code_issue, two_factor_reset
+from assessments.core import audit
 
 
 class Command(BaseCommand):
@@ -28,8 +29,9 @@ class Command(BaseCommand):
         admin = admins.filter(username=by).first() if by else admins.order_by("pk").first()
         if admin is None:
             raise CommandError("No active superuser to issue the code (create one, or pass --by).")
-        if reset:
-            code = two_factor_reset(user=user, by=admin)
-        else:
-            code = enrolment_code_issue(user=user, issued_by=admin)
+        with audit.acting(source="command otp_enrolment_code", user=admin):
+            if reset:
+                code = two_factor_reset(user=user, by=admin)
+            else:
+                code = enrolment_code_issue(user=user, issued_by=admin)
         self.stdout.write(f"Enrolment code for {username} (shown once): {code}")

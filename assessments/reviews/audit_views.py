@@ -1,24 +1,25 @@
+"""The audit log viewer (`/audit/`): a supervisor reads the entries of their team.
+It lives here, above patients and accounts, because its scope is a supervision team."""
+
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from assessments.accounts.models import Supervision
+from assessments.accounts.permissions import role_required
 from assessments.accounts.roles import Role, has_role
-
-from .audit import audit_list_view
-from .models import AuditEntry
+from assessments.core import audit
+from assessments.core.models import AuditEntry
+from assessments.patients.models import Patient
 
 
 def audit_visible_to(user):
     """Superusers see every entry; a supervisor sees entries about their team's
     patients and by their team's members; nobody else sees the audit log."""
-    from assessments.accounts.models import Supervision
-    from assessments.patients.models import Patient
-
     if user.is_superuser:
         return AuditEntry.objects.all()
     if not has_role(user, Role.SUPERVISOR):
@@ -38,11 +39,8 @@ def _date(value: str):
 
 
 @require_GET
+@role_required(Role.SUPERVISOR)
 def audit_log_view(request):
-    from assessments.patients.models import Patient
-
-    if not (request.user.is_superuser or has_role(request.user, Role.SUPERVISOR)):
-        raise PermissionDenied
     entries = audit_visible_to(request.user).select_related("user").order_by("-at", "-pk")
     params = {key: request.GET.get(key, "").strip() for key in ("patient", "user", "action", "from", "to")}
     if params["patient"]:
@@ -67,7 +65,7 @@ def audit_log_view(request):
     rows = [{"entry": e, "record_number": numbers.get(e.patient_uuid, "")} for e in page]
     if numbers:
         # Record numbers are patient data: showing them is a read, audited per patient.
-        audit_list_view(request=request, listing="audit", patient_uuids=sorted(numbers, key=str))
+        audit.record_listing("audit", sorted(numbers, key=str))
     users = get_user_model().objects.filter(pk__in=entries.values("user")).order_by("username")
     return render(
         request,

@@ -1,27 +1,30 @@
+"""Pages that gather several apps (above every layer of `assessments`, like urls.py)."""
+
+from typing import Any
+
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from assessments.core.audit import audit_list_view
+from assessments.accounts.permissions import signed_in
+from assessments.accounts.roles import Role, user_roles
+from assessments.core import audit
 from assessments.questionsets.models import QuestionSetVersion
-
-from .roles import Role, user_roles
+from assessments.reviews import selectors as review_selectors
 
 
 @require_GET
+@signed_in
 def home(request):
     roles = user_roles(request.user)
-    context = {"roles": roles}
+    context: dict[str, Any] = {"roles": roles}
     if Role.SUPERVISOR in roles:
-        from assessments.reviews import selectors as review_selectors
-
         # Unacknowledged urgent safety flags stay on top of the supervisor's home page.
         context["safety_alerts"] = list(review_selectors.unacknowledged_safety(request.user)[:20])
         if context["safety_alerts"]:
             # The alerts show record numbers: reading them is audited, naming each patient.
-            audit_list_view(
-                request=request,
-                listing="safety_alerts",
-                patient_uuids=[review.interview.session.patient.uuid for review in context["safety_alerts"]],
+            audit.record_listing(
+                "safety_alerts",
+                [review.interview.session.patient.uuid for review in context["safety_alerts"]],
             )
         context["pending_count"] = review_selectors.review_queue(user=request.user).count()
     if Role.QUESTIONSET_ADMIN in roles:

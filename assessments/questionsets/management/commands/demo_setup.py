@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from assessments.accounts.roles import Role
 from assessments.accounts.services import roles_ensure, supervision_add, user_create
+from assessments.core import audit
 from assessments.questionsets.services import default_question_set_ensure
 
 DEMO_USERS = (
@@ -16,6 +17,11 @@ class Command(BaseCommand):
     help = "Ensure roles, the default question set and one demo account per role."
 
     def handle(self, *args, **options):
+        # Outside a request: whatever this writes is audited as done by this command.
+        with audit.acting(source="command demo_setup"):
+            self._setup()
+
+    def _setup(self):
         roles_ensure()
         version = default_question_set_ensure()
         self.stdout.write(f"Question set {version} is published.")

@@ -88,7 +88,7 @@ class InterviewLayout:
                 )
             )
             parts.extend(item.render(values.get(item.code), errors.get(item.code)) for item in section.items)
-            parts.append("</fieldset>\n")
+            parts.append(mark_safe("</fieldset>\n"))  # noqa: S308 - a constant
         # Every piece above was escaped where it was made.
         return mark_safe("".join(parts))  # noqa: S308
 
@@ -98,6 +98,8 @@ def _item(item, field: forms.Field, prefix: str = "") -> ItemLayout:
     # `item.code` stays the key the values and messages are looked up by.
     name = f"{prefix}-{item.code}" if prefix else item.code
     block = {"id": f"item-{name}", "class": "interview-item mb-3"}
+    if getattr(item, "required", False):
+        block["class"] += " is-required"
     if item.visible_if:
         controller, mode, values = item.visible_if
         block.update(
@@ -155,7 +157,9 @@ def _item(item, field: forms.Field, prefix: str = "") -> ItemLayout:
         head = format_html(
             '{}<textarea name="{}"{}>', label, name, _attrs(widget.attrs, "textarea form-control", **extra)
         )
-        return ItemLayout(item.code, "textarea", head, foot=format_html("{}</div>", helptext))
+        # The length counter, filled in by interview.js as the clinician types.
+        counter = format_html('<div id="count-{}" class="char-count small text-body-secondary"></div>', name)
+        return ItemLayout(item.code, "textarea", head, foot=format_html("{}{}</div>", counter, helptext))
     head = format_html(
         '{}<input type="{}" name="{}"{}',
         label,

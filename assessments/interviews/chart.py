@@ -1,0 +1,30 @@
+"""What the patient's chart page shows (medication, sessions, timeline, the forms to add
+to them), for the chart's views and for the session form's refusal, which re-renders it."""
+
+from django.utils import timezone
+
+from assessments.core.errors import summary_from_form
+from assessments.patients import selectors as patient_selectors
+from assessments.patients.forms import MedicationForm
+
+from . import selectors
+from .forms import SessionForm
+
+
+def chart_context(request, patient, **forms):
+    entries = list(patient.medication_entries.all())
+    sessions = list(selectors.patient_sessions_overview(patient))
+    superseded = {e.supersedes_id for e in entries if e.supersedes_id}
+    today = timezone.localdate()
+    timeline = selectors.patient_timeline(sessions=sessions, entries=entries)
+    errors = [e for form in forms.values() for e in summary_from_form(form)]
+    return {
+        "patient": patient,
+        "entries": [(e, e.pk in superseded) for e in entries],
+        "sessions": sessions,
+        "timeline": timeline,
+        "chart": {"points": timeline, "dose": patient_selectors.dose_steps(entries=entries, until=today)},
+        "medication_form": forms.get("medication_form") or MedicationForm(initial={"date": today}),
+        "session_form": forms.get("session_form") or SessionForm(initial={"date": today}),
+        "error_summary": errors,
+    }

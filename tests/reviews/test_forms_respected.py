@@ -1,0 +1,45 @@
+"""Views respect their forms: a field the form refuses is shown to the user, nothing is
+stored, and writes go through services."""
+
+from django.urls import reverse
+
+from assessments.reviews.models import Notification
+from tests.conftest import PASSWORD
+
+
+def test_a_refused_comment_is_shown_and_nothing_is_signed(login, finalize, supervisor):
+    _, _, review = finalize()
+    response = login(supervisor).post(
+        reverse("review-decide", args=[review.uuid]),
+        {
+            "decision": "endorse",
+            "supervisor_impression": "mainly_craving",
+            "password": PASSWORD,
+            "comment": "x" * 5001,  # longer than the form allows
+        },
+    )
+    assert response.status_code == 400
+    assert "5000" in response.content.decode()  # Django's message names the limit
+    review.refresh_from_db()
+    assert review.status == "pending" and review.decided_by is None and review.comment == ""
+
+
+def test_an_unknown_impression_is_refused_naming_the_field(login, finalize, supervisor):
+    _, _, review = finalize()
+    response = login(supervisor).post(
+        reverse("review-decide", args=[review.uuid]),
+        {"decision": "return", "supervisor_impression": "bogus", "comment": "please look again"},
+    )
+    assert response.status_code == 400
+    review.refresh_from_db()
+    assert review.status == "pending"
+
+
+def test_opening_a_notification_marks_it_read_through_the_service(login, finalize, supervisor):
+    _, _, review = finalize()
+    notification = Notification.objects.filter(recipient=supervisor).first()
+    assert notification is not None and notification.read_at is None
+    response = login(supervisor).post(reverse("notification-open", args=[notification.uuid]))
+    assert response.status_code == 302
+    notification.refresh_from_db()
+    assert notification.read_at is not None
