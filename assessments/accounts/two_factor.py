@@ -1,4 +1,5 @@
-"""TOTP enrolment and verification (django-otp) for the roles that must use it."""
+"""The two-factor page (django-otp) for the roles that must use it. Thin: the rules
+(enrolment codes, backup codes, audit) live in two_factor_services."""
 
 import base64
 
@@ -11,46 +12,77 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import two_factor_services as services
 from .permissions import signed_in
+
+SESSION_ENROL_DEVICE = "zeus_otp_enrol_device"
 
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label=gettext_lazy("Six-digit code from your authenticator app"),
-        max_length=6,
+        label=gettext_lazy("Six-digit code from your authenticator app, or a backup code"),
+        max_length=16,
         min_length=6,
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "class": "form-control"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "class": "form-control"}),
     )
 
 
-def _device(user) -> tuple[TOTPDevice, bool]:
-    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if confirmed:
-        return confirmed, True
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": "authenticator"}
+class EnrolmentCodeForm(forms.Form):
+    enrolment_code = forms.CharField(
+        label=gettext_lazy("Enrolment code from your administrator"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "form-control"}),
     )
-    return device, False
+
+
+def _render(request, context, form):
+    context["form"] = form
+    return render(request, "registration/two_factor.html", context, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
 @signed_in
 def two_factor(request):
-    device, confirmed = _device(request.user)
+    user = request.user
+    if services.has_confirmed_device(user):
+        form = TokenForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            device = services.two_factor_verify(user=user, token=form.cleaned_data["token"])
+            if device is not None:
+                otp_login(request, device)
+                messages.success(request, _("Two-factor verification complete."))
+                return redirect("home")
+            form.add_error("token", _("That code is not valid. Check the time on your device and try again."))
+        return _render(request, {"stage": "verify"}, form)
+
+    device = TOTPDevice.objects.filter(
+        pk=request.session.get(SESSION_ENROL_DEVICE), user=user, confirmed=False
+    ).first()
+    if device is None:
+        form = EnrolmentCodeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                device = services.enrolment_code_redeem(user=user, code=form.cleaned_data["enrolment_code"])
+            except services.EnrolmentError as exc:
+                form.add_error(exc.field, exc.message)
+            else:
+                request.session[SESSION_ENROL_DEVICE] = device.pk
+                return redirect("two-factor")
+        return _render(request, {"stage": "code"}, form)
+
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            if not confirmed:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+        codes = services.totp_confirm(user=user, device_id=device.pk, token=form.cleaned_data["token"])
+        if codes is not None:
+            request.session.pop(SESSION_ENROL_DEVICE, None)
+            device.refresh_from_db()
             otp_login(request, device)
-            messages.success(request, _("Two-factor verification complete."))
-            return redirect("home")
+            # Shown on this response only; the database keeps them for verification alone.
+            return render(request, "registration/two_factor_backup_codes.html", {"codes": codes})
         form.add_error("token", _("That code is not valid. Check the time on your device and try again."))
-    context = {"form": form, "enrolling": not confirmed}
-    if not confirmed:
-        context["secret"] = base64.b32encode(device.bin_key).decode()
-        context["config_url"] = device.config_url
-    return render(request, "registration/two_factor.html", context, status=400 if form.errors else 200)
+    context = {
+        "stage": "enrol",
+        "secret": base64.b32encode(device.bin_key).decode(),
+        "config_url": device.config_url,
+    }
+    return _render(request, context, form)

@@ -2,6 +2,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -11,6 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.accounts.middleware import SESSION_SEEN, SESSION_STARTED
+from assessments.accounts.two_factor_services import enrolment_code_issue
 from assessments.core.models import AuditEntry
 from tests.conftest import PASSWORD
 
@@ -86,16 +88,23 @@ def test_it_requires_twelve_characters(clinician):
     validate_password("a-much-longer-passphrase", clinician)
 
 
+def _enrolment_code(user) -> str:
+    admin = get_user_model().objects.create_superuser(f"admin-for-{user.username}", password=PASSWORD)
+    return enrolment_code_issue(user=user, issued_by=admin)
+
+
 def test_it_requires_totp_for_supervisors_when_enabled(login, supervisor, clinician, settings):
     settings.REQUIRE_2FA = True
     client = login(supervisor)
     assert client.get(reverse("home")).url == reverse("two-factor")
+    # First enrolment needs an administrator's one-time code (item 11 of #11).
+    client.post(reverse("two-factor"), {"enrolment_code": _enrolment_code(supervisor)})
     page = client.get(reverse("two-factor")).content.decode()
     assert 'id="totp-secret"' in page
     device = TOTPDevice.objects.get(user=supervisor)
     token = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
     response = client.post(reverse("two-factor"), {"token": token})
-    assert response.status_code == 302
+    assert response.status_code == 200 and 'id="backup-codes"' in response.content.decode()
     assert client.get(reverse("home")).status_code == 200
     device.refresh_from_db()
     assert device.confirmed
@@ -106,7 +115,7 @@ def test_it_requires_totp_for_supervisors_when_enabled(login, supervisor, clinic
 def test_it_refuses_a_wrong_totp_code(login, supervisor, settings):
     settings.REQUIRE_2FA = True
     client = login(supervisor)
-    client.get(reverse("two-factor"))
+    client.post(reverse("two-factor"), {"enrolment_code": _enrolment_code(supervisor)})
     device = TOTPDevice.objects.get(user=supervisor)
     right = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
     wrong = f"{(int(right) + 1) % 1_000_000:06d}"
