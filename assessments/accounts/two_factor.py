@@ -59,16 +59,18 @@ def two_factor(request):
         pk=request.session.get(SESSION_ENROL_DEVICE), user=user, confirmed=False
     ).first()
     if device is None:
-        form = EnrolmentCodeForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        code_form = EnrolmentCodeForm(request.POST or None)
+        if request.method == "POST" and code_form.is_valid():
             try:
-                device = services.enrolment_code_redeem(user=user, code=form.cleaned_data["enrolment_code"])
+                device = services.enrolment_code_redeem(
+                    user=user, code=code_form.cleaned_data["enrolment_code"]
+                )
             except services.EnrolmentError as exc:
-                form.add_error(exc.field, exc.message)
+                code_form.add_error(exc.field, exc.message)
             else:
                 request.session[SESSION_ENROL_DEVICE] = device.pk
                 return redirect("two-factor")
-        return _render(request, {"stage": "code"}, form)
+        return _render(request, {"stage": "code"}, code_form)
 
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
