@@ -7,6 +7,7 @@ from assessments.formulation.engine.records import DOMINANT_STATES, IMPRESSION_I
 from assessments.formulation.models import Dominant, Flag, Formulation
 from assessments.formulation.presentation import DOMINANT_TEXT
 from assessments.interviews.forms import interview_form_class
+from assessments.questionsets.compiled import compiled_for
 from assessments.reviews.models import ENGINE_TO_IMPRESSION
 from tests.engine.engine_support import cadi as compiled_cadi
 
@@ -31,7 +32,9 @@ def test_every_engine_code_has_words_in_english_and_polish():
 
 
 def test_the_interview_offers_every_scale_point_of_the_engine(cadi):
-    compiled = compiled_cadi()
+    # The version's own compiled definition: the form cache is keyed by the version, so
+    # another definition here would be served to every later interview of that version.
+    compiled = compiled_for(cadi)
     form_class, _helper = interview_form_class(version=cadi, compiled=compiled, language="en")
     scale = next(code for code, item in compiled.definition.items.items() if item.type == "scale")
     assert len(form_class.base_fields[scale].widget.choices) == SCALE_MAX + 1
