@@ -139,3 +139,14 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"Screenshots written to {_artifacts['dir']}")
     for line in _artifacts["notes"]:
         terminalreporter.write_line(line)
+
+
+def log_in(page, base, username):
+    """Sign in through the real login form and wait for the home page."""
+    from tests.conftest import PASSWORD
+
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name=f"Welcome, {username}")).to_be_visible()

@@ -6,20 +6,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD, make_user
-from tests.e2e.conftest import watch_csp
+from tests.e2e.conftest import log_in, watch_csp
 from tests.factories import finalized_interview, patient_for, vignette
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEW_QUESTION = "Is the night without the tablet dreaded?"
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=f"Welcome, {username}")).to_be_visible()
 
 
 def _add_item(page):
@@ -77,7 +69,7 @@ def test_it_clones_edits_gates_and_publishes_a_version(live_server, page, browse
     answers = {**vignette("P1-clear-craving")["answers"], "clinician_impression": "mainly_craving"}
     before, _formulation = finalized_interview(patient_for(clinician), clinician, answers, PASSWORD)
 
-    _login(page, base, "qs_lead")
+    log_in(page, base, "qs_lead")
     page.get_by_role("link", name="Question sets").first.click()
     page.get_by_role("link", name=published, exact=True).click()
     page.get_by_role("button", name="Clone into a new draft").click()
@@ -114,7 +106,7 @@ def test_it_clones_edits_gates_and_publishes_a_version(live_server, page, browse
 
     doc = browser.new_context().new_page()
     violations = watch_csp(doc)
-    _login(doc, base, "dr_qs")
+    log_in(doc, base, "dr_qs")
     doc.goto(f"{base}/patients/new/")
     doc.get_by_role("button", name="Save patient").click()
     doc.get_by_role("button", name="Start session and interview").click()

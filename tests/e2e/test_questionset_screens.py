@@ -13,18 +13,11 @@ from assessments.core.models import AuditEntry
 from assessments.questionsets import services
 from assessments.questionsets.models import QuestionSetVersion
 from tests.conftest import PASSWORD, make_user
+from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (820, 1366)
-
-
-def login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=f"Welcome, {username}")).to_be_visible()
 
 
 def assert_accessible(page, axe_check):
@@ -58,7 +51,7 @@ def _item(definition, code):
 def test_publish_and_retire_are_confirmed_and_signed(live_server, page, cadi, admin, axe_check):
     draft = _draft(cadi, admin, lambda d: _rule(d, "cue_dosing_link").update(weight=1.5))
     base = live_server.url
-    login(page, base, "qs_lead")
+    log_in(page, base, "qs_lead")
     page.goto(f"{base}/question-sets/versions/{draft.uuid}/")
     page.get_by_role("link", name="Publish…").click()
     # The page shows what changes and how the test cases fare before anything happens.
@@ -104,7 +97,7 @@ def test_publish_and_retire_are_confirmed_and_signed(live_server, page, cadi, ad
 def test_weights_and_ranges_are_bounded_beside_the_field(live_server, page, cadi, admin, axe_check):
     draft = _draft(cadi, admin)
     base = live_server.url
-    login(page, base, "qs_lead")
+    log_in(page, base, "qs_lead")
     page.goto(f"{base}/question-sets/versions/{draft.uuid}/rules/cue_dosing_link/")
     page.locator("#id_weight").fill("999")
     page.get_by_role("button", name="Save rule").click()
@@ -150,7 +143,7 @@ def test_diff_shows_old_and_new_side_by_side_per_language(live_server, page, cad
 
     draft = _draft(cadi, admin, change)
     base = live_server.url
-    login(page, base, "qs_lead")
+    log_in(page, base, "qs_lead")
     page.goto(f"{base}/question-sets/versions/{draft.uuid}/diff/")
     text = page.locator("#diff-texts tr[data-text='context › med_status › text'][data-language='en']")
     expect(text.locator(".diff-before")).to_have_text("Where is the patient with the benzodiazepine now?")
@@ -178,7 +171,7 @@ def test_diff_shows_old_and_new_side_by_side_per_language(live_server, page, cad
 def test_required_marks_are_editable_per_item_in_a_draft(live_server, page, cadi, admin, axe_check):
     draft = _draft(cadi, admin)
     base = live_server.url
-    login(page, base, "qs_lead")
+    log_in(page, base, "qs_lead")
     page.goto(f"{base}/question-sets/versions/{draft.uuid}/items/automaticity/")
     required = page.get_by_label("Required (must be answered before an interview can be finalized)")
     expect(required).not_to_be_checked()
@@ -208,7 +201,7 @@ def test_a_text_changed_in_one_language_marks_the_others_for_review(
 ):
     draft = _draft(cadi, admin)
     base = live_server.url
-    login(page, base, "qs_lead")
+    log_in(page, base, "qs_lead")
     page.goto(f"{base}/question-sets/versions/{draft.uuid}/items/med_status/")
     page.locator("#id_text_en").fill("Where is the patient with the tablets today?")
     page.get_by_role("button", name="Save item").click()
@@ -254,7 +247,7 @@ def test_a_text_changed_in_one_language_marks_the_others_for_review(
 def test_test_cases_use_the_interview_widgets_and_fail_in_words(live_server, page, cadi, admin, axe_check):
     draft = _draft(cadi, admin)
     base = live_server.url
-    login(page, base, "qs_lead")
+    log_in(page, base, "qs_lead")
     page.goto(f"{base}/question-sets/versions/{draft.uuid}/dry-run/")
     page.get_by_role("link", name="Add a test case").click()
     page.locator("#id_id").fill("T9-cue-linked")

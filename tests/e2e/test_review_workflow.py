@@ -3,19 +3,11 @@ from playwright.sync_api import expect
 
 from assessments.accounts.services import supervision_add
 from tests.conftest import PASSWORD, make_user
-from tests.e2e.conftest import watch_csp
+from tests.e2e.conftest import log_in, watch_csp
 from tests.e2e.interview_driver import cadi_items, fill
 from tests.factories import vignette
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=f"Welcome, {username}")).to_be_visible()
 
 
 def test_it_returns_amends_and_endorses_with_notifications(live_server, browser, cadi, axe_check):
@@ -27,7 +19,7 @@ def test_it_returns_amends_and_endorses_with_notifications(live_server, browser,
     boss = browser.new_context().new_page()
     doc_violations, boss_violations = watch_csp(doc), watch_csp(boss)
 
-    _login(doc, base, "dr_kowal")
+    log_in(doc, base, "dr_kowal")
     doc.goto(f"{base}/patients/new/")
     doc.get_by_role("button", name="Save patient").click()
     doc.get_by_role("button", name="Start session and interview").click()
@@ -36,7 +28,7 @@ def test_it_returns_amends_and_endorses_with_notifications(live_server, browser,
     doc.locator("#id_password").press("Enter")
     expect(doc.locator("#dominant")).to_be_visible()
 
-    _login(boss, base, "dr_nadzor")
+    log_in(boss, base, "dr_nadzor")
     expect(boss.locator("#unread-count")).to_have_text("1")
     boss.get_by_role("link", name="Reviews", exact=True).click()
     boss.get_by_role("link", name="Review", exact=True).first.click()

@@ -10,19 +10,12 @@ from playwright.sync_api import expect
 from assessments.accounts.services import supervision_add
 from assessments.formulation.engine.records import KNOWN_FLAGS
 from tests.conftest import PASSWORD, make_user
+from tests.e2e.conftest import log_in
 from tests.factories import finalized_interview, patient_for, vignette
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (820, 1366)
-
-
-def login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=f"Welcome, {username}")).to_be_visible()
 
 
 def assert_accessible(page, axe_check):
@@ -69,7 +62,7 @@ def test_queue_shows_session_date_name_and_flags_by_severity(live_server, page, 
         patient_for(clinician), clinician, answers("P7-craving-high-relapse-risk"), PASSWORD
     )
 
-    login(page, live_server.url, "dr_nadzor")
+    log_in(page, live_server.url, "dr_nadzor")
     page.goto(f"{live_server.url}/reviews/")
     rows = page.locator("#queue tbody tr")
     # Two sessions of one patient differ by their session date, and both name her.
@@ -122,7 +115,7 @@ def test_notifications_name_the_record_and_clear(live_server, page, team, axe_ch
         patient_for(clinician), clinician, answers("P6-anxiety-with-active-suicidal-thoughts"), PASSWORD
     )
     base = live_server.url
-    login(page, base, "dr_nadzor")
+    log_in(page, base, "dr_nadzor")
     # Three new reviews and one urgent safety notice.
     expect(page.locator("#unread-count")).to_have_text("4")
     page.get_by_role("link", name="Notifications").click()
@@ -216,7 +209,7 @@ def test_dashboard_gives_n_intervals_too_few_and_agreement_over_time(live_server
         },
     )
     base = live_server.url
-    login(page, base, "dr_nadzor")
+    log_in(page, base, "dr_nadzor")
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Dashboard").click()
     pair = page.locator("#agreement [data-pair='clinician_impression-engine_impression']")
     # 25 decided in March and 5 in May, plus the one pending review from today.
@@ -266,7 +259,7 @@ def test_polish_wording_uses_one_translation_per_meaning(live_server, page, team
         patient_for(clinician), clinician, answers("P6-anxiety-with-active-suicidal-thoughts"), PASSWORD
     )
     base = live_server.url
-    login(page, base, "dr_nadzor")
+    log_in(page, base, "dr_nadzor")
     page.goto(f"{base}/reviews/")
     _to_polish(page)
     # "All" clinicians and "all" flags are different words in Polish.
@@ -289,7 +282,7 @@ def test_polish_wording_uses_one_translation_per_meaning(live_server, page, team
     admin = make_user("qs_lead", "questionset_admin")
     draft = services.version_clone(version=_cadi(), user=admin)
     admin_page = page.context.browser.new_context().new_page()
-    login(admin_page, base, "qs_lead")
+    log_in(admin_page, base, "qs_lead")
     admin_page.goto(f"{base}/question-sets/versions/{draft.uuid}/")
     _to_polish(admin_page)
     expect(admin_page.locator("#version-status")).to_have_text("Wersja robocza")
