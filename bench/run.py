@@ -58,6 +58,9 @@ SINGLE_USER_P95_MS = 150
 SINGLE_USER_P95_MS_BY_PAGE = {"review queue": 100, "supervisor dashboard": 100}
 RSS_GOAL_MIB = 200
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+ERROR_TEXT = re.compile(
+    r'(?s)class="[^"]*(?:invalid-feedback|alert-danger|error-summary)[^"]*"[^>]*>(.*?)</(?:div|p|span|ul)>'
+)
 
 
 def free_port() -> int:
@@ -196,26 +199,32 @@ class Browser:
                 self.cookies[key] = rest.split(";", 1)[0]
         return response.status, content.decode("utf-8", "replace"), dict(response.getheaders())
 
-    def submit(self, path: str, fields: dict) -> int:
+    def submit(self, path: str, fields: dict) -> tuple[int, str]:
+        """Post a form as a browser does; the redirect's target, or the page's error
+        messages when the form was refused (so a failed sign-in says why)."""
         status, page, _ = self.request("GET", path)
         token = CSRF_INPUT.search(page)
         assert status == 200 and token, f"no form at {path} ({status})"
-        status, _, headers = self.request(
+        status, page, headers = self.request(
             "POST", path, urlencode({**fields, "csrfmiddlewaretoken": token.group(1)})
         )
-        return status, headers.get("Location", "")
+        if status == 302:
+            return status, headers.get("Location", "")
+        return status, " / ".join(re.sub(r"<[^>]+>|\s+", " ", m).strip() for m in ERROR_TEXT.findall(page))
 
     def login(self, account: dict) -> None:
         status, location = self.submit(
             "/accounts/login/", {"username": account["username"], "password": account["password"]}
         )
-        assert status == 302, f"login of {account['username']} refused ({status})"
+        assert status == 302, f"login of {account['username']} refused ({status}): {location}"
         if "totp_key" in account:
             from django_otp.oath import totp
 
-            token = f"{totp(bytes.fromhex(account['totp_key'])):06d}"
+            # The next period's code: the seed signed in with this period's moments ago,
+            # and django-otp refuses a code whose period was already used (replay).
+            token = f"{totp(bytes.fromhex(account['totp_key']), drift=1):06d}"
             status, location = self.submit("/accounts/2fa/", {"token": token})
-            assert status == 302, f"two-factor of {account['username']} refused ({status})"
+            assert status == 302, f"two-factor of {account['username']} refused ({status}): {location}"
 
 
 # --- the run ------------------------------------------------------------------

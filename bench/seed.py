@@ -68,7 +68,7 @@ def answer_set(compiled, rng, share: float = 1.0) -> dict:
             value = _answer(item, rng)
             if value != "":
                 answers[code] = value
-    answers = interview_services.visible_answers(compiled=compiled, answers=answers)
+    answers = compiled.visible_answers(answers)
     answers.setdefault("clinician_impression", rng.choice(["mainly_craving", "mainly_anxiety", "mixed"]))
     assert not compiled.validate(answers), compiled.validate(answers)
     return answers
