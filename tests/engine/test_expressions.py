@@ -5,10 +5,11 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rule_engine import DataType
 
 from assessments.formulation.engine.compiled import _DERIVED, _ITEM_TYPES
 from assessments.formulation.engine.expressions import ExpressionError, compile_expression, make_context
-from tests.engine.engine_support import cadi
+from tests.engine.engine_support import cadi, cadi2
 
 ITEMS = cadi().definition.items
 CHOICES = {
@@ -75,6 +76,56 @@ CONTEXTS = st.fixed_dictionaries(
 def test_it_evaluates_every_expression_exactly_as_rule_engine_does(context):
     for expression in COMPILED:
         assert expression.evaluate(context) is expression.rule.matches(context), expression.text
+
+
+# cadi@2's rules read its own items and the withdrawal window its definition declares.
+ITEMS2 = cadi2().definition.items
+WINDOWS2 = {window.code: DataType.FLOAT for window in cadi2().definition.windows}
+CONTEXT2 = make_context(
+    {**{code: _ITEM_TYPES[item.type] for code, item in ITEMS2.items()}, **WINDOWS2, **_DERIVED}
+)
+CHOICES2 = {
+    code: frozenset(item.option_codes) for code, item in ITEMS2.items() if item.type in ("single", "multi")
+}
+COMPILED2 = [compile_expression(rule.when, CONTEXT2, CHOICES2) for rule in cadi2().definition.rules]
+CONTEXTS2 = st.fixed_dictionaries(
+    {
+        **{code: _value(item) for code, item in ITEMS2.items()},
+        **{code: st.sampled_from([28, 42]) for code in WINDOWS2},
+        "craving_score": st.integers(0, 100),
+        "anxiety_score": st.integers(0, 100),
+        "craving_share": st.none() | st.integers(0, 100),
+        "anxiety_share": st.none() | st.integers(0, 100),
+        "dominant": st.sampled_from(["craving", "anxiety", "mixed", "insufficient"]),
+    }
+)
+
+
+@settings(max_examples=400)
+@given(CONTEXTS2)
+def test_it_evaluates_every_cadi2_rule_exactly_as_rule_engine_does(context):
+    for expression in COMPILED2:
+        assert expression.evaluate(context) is expression.rule.matches(context), expression.text
+
+
+def test_it_reads_symbols_in_order_of_first_use():
+    # The order decides the order of a fired rule's evidence in the formulation.
+    expression = compile_expression(
+        "(automaticity ?? 0) >= 2 and 'tremor' in withdrawal_signs and med_status == 'tapering' "
+        "and (automaticity ?? 0) + (idealization ?? 0) > 1",
+        CONTEXT,
+        CHOICES,
+    )
+    assert expression.symbols == ("automaticity", "withdrawal_signs", "med_status", "idealization")
+
+
+def test_it_keeps_author_text_out_of_the_generated_code():
+    # An option code or string literal is bound as a value, never spliced into source.
+    hostile = "x') or __import__('os').system('true') or ('"
+    context = make_context({"note": DataType.NULLABLE(DataType.STRING)})
+    expression = compile_expression(f'note == "{hostile}"', context, {})
+    assert expression.evaluate({"note": hostile}) is True
+    assert expression.evaluate({"note": "x"}) is False
 
 
 @pytest.mark.parametrize(

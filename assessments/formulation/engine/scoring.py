@@ -138,15 +138,16 @@ class Scorer:
         return (code, item.type, table) if table else None
 
     def _scored_entry(self, item):
-        """(code, kind, table, discount, core section index or None)."""
+        """(code, kind, table of rows, discount, core section index or None)."""
         entry = self._item_table(item)
         if entry is None:
             return None
+        code, kind, table = entry
         discount = None
         if item.discount is not None:
             flag, factor, directions, note = item.discount
-            discount = (flag, self._discounted(entry[2], item.type, factor, directions, note))
-        return (*entry, discount, self.core_section_of.get(item.code))
+            discount = (flag, _as_rows(self._discounted(table, kind, factor, directions, note), kind))
+        return (code, kind, _as_rows(table, kind), discount, self.core_section_of.get(code))
 
     def _discounted(self, table, kind, factor, directions, note):
         def lower(templates):
@@ -211,9 +212,8 @@ class Scorer:
         discounting = {self.flag_rules[index][3] for index, raised in early.items() if raised}
         fired: list[dict] = []
         append = fired.append  # hot loop: local names, no helper calls per rule
-        craving = anxiety = 0.0
+        craving = anxiety = core_craving = core_anxiety = 0.0
         # Evidence from the core sections alone, and which of them carry any (6.2).
-        core_points = {"craving": 0.0, "anxiety": 0.0}
         core_hit = set()
         answer_of = clean.get
         for code, kind, table, discount, section in self.scored:
@@ -223,20 +223,27 @@ class Scorer:
             if discount is not None and discount[0] in discounting:
                 table = discount[1]
             if kind != MULTI:
-                templates = table.get(value)
+                rows = table.get(value)
+                if rows is None:
+                    continue
             else:
-                templates = self._multi_templates(table, value)
+                per_option, by_count = table
+                rows = by_count[len(value) - (NONE_OPTION in value)]
+                for option in value:
+                    rows += per_option.get(option, ())
+                if not rows:
+                    continue
                 value = list(value)  # a copy: the output never aliases the input
-            if not templates:
-                continue
-            for rule_id, labels, direction, weight, contribution in templates:
-                if direction == "craving":
-                    craving += weight
-                else:
-                    anxiety += weight
+            if section is not None:
+                core_hit.add(section)
+            # Each row adds its weight to one direction and 0.0 to the other: the sums
+            # come out exactly as a per-direction branch would add them, in order.
+            for rule_id, labels, direction, contribution, to_craving, to_anxiety in rows:
+                craving += to_craving
+                anxiety += to_anxiety
                 if section is not None:
-                    core_points[direction] += weight
-                    core_hit.add(section)
+                    core_craving += to_craving
+                    core_anxiety += to_anxiety
                 append(
                     {
                         "id": rule_id,
@@ -249,21 +256,43 @@ class Scorer:
                 )
         for evaluate, items, template, sections in self.scoring_rules:
             if evaluate(context):
-                direction, weight = template[2], template[3]
+                rule_id, labels, direction, weight, contribution = template
                 if direction == "craving":
                     craving += weight
+                    if sections is not None:
+                        core_craving += weight
                 else:
                     anxiety += weight
+                    if sections is not None:
+                        core_anxiety += weight
                 if sections is not None:
-                    core_points[direction] += weight
                     core_hit.update(sections)
-                append(_fired(template, lang, None, _evidence_of(items, clean)))
+                append(
+                    {
+                        "id": rule_id,
+                        "label": labels[lang],
+                        "direction": direction,
+                        "contribution": contribution,
+                        "flag": None,
+                        "evidence": _evidence_of(items, clean),
+                    }
+                )
+        core_points = {"craving": core_craving, "anxiety": core_anxiety}
         result = self._mix(craving, anxiety, clean, core_points, core_hit)
         context.update(result)
         raised = []
         for index, (evaluate, items, template, flag) in enumerate(self.flag_rules):
             if early[index] if index in early else evaluate(context):
-                append(_fired(template, lang, flag, _evidence_of(items, clean)))
+                append(
+                    {
+                        "id": template[0],
+                        "label": template[1][lang],
+                        "direction": "flag",
+                        "contribution": 0.0,
+                        "flag": flag,
+                        "evidence": _evidence_of(items, clean),
+                    }
+                )
                 raised.append(flag)
         flags = self._flags(raised) if raised else []
         result["confidence"] = self._confidence(result, clean, flags)
@@ -278,14 +307,6 @@ class Scorer:
     def _visible(self, clean: dict) -> dict:
         # The one rule (visibility.py); edits `clean`, the checker's fresh copy, in place.
         return drop_hidden(self.conditional, clean)
-
-    @staticmethod
-    def _multi_templates(table, value) -> tuple:
-        per_option, by_count = table
-        templates = by_count[len(value) - (NONE_OPTION in value)]
-        for code in value:
-            templates += per_option.get(code, ())
-        return templates
 
     def _mix(self, craving_points, anxiety_points, clean, core_points, core_hit) -> dict:
         scale = self.scale
@@ -369,16 +390,27 @@ class Scorer:
         return [{"code": rec.code, "text": rec.text[lang], "reason": reason} for reason, rec in chosen]
 
 
-def _fired(template: tuple, lang: str, flag, evidence: list) -> dict:
-    rule_id, labels, direction, _, contribution = template
-    return {
-        "id": rule_id,
-        "label": labels[lang],
-        "direction": direction,
-        "contribution": contribution,
-        "flag": flag,
-        "evidence": evidence,
-    }
+def _as_rows(table, kind):
+    """An item table with each template as the row the hot loop reads: (id, labels,
+    direction, contribution, points to craving, points to anxiety)."""
+
+    def rows(templates):
+        return tuple(
+            (
+                rule_id,
+                labels,
+                direction,
+                contribution,
+                weight if direction == "craving" else 0.0,
+                0.0 if direction == "craving" else weight,
+            )
+            for rule_id, labels, direction, weight, contribution in templates
+        )
+
+    if kind == MULTI:
+        per_option, by_count = table
+        return ({key: rows(value) for key, value in per_option.items()}, tuple(map(rows, by_count)))
+    return {key: rows(value) for key, value in table.items()}
 
 
 def _evidence_of(items: tuple, clean: dict) -> list:
