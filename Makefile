@@ -43,6 +43,8 @@ lint: install-dev
 	$(VENV)/bin/lint-imports
 	# Types (config in pyproject.toml: check_untyped_defs over assessments/ and zeus_assess/).
 	$(VENV)/bin/mypy
+	# The engine is held to --strict; the rest of the project to check_untyped_defs.
+	$(VENV)/bin/mypy --strict -p assessments.formulation.engine
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .

@@ -1,15 +1,18 @@
 """Load a definition once into a CompiledQuestionSet, then formulate with it many times."""
 
 import json
+import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, TypeAlias
 
 from rule_engine import DataType
 
 from .answers import AnswerChecker
 from .definition import read_definition
 from .errors import DefinitionError
-from .expressions import ExpressionError, compile_expression, make_context
-from .records import CHOICE_TYPES, DOMINANT_STATES, Definition
+from .expressions import CompiledExpression, ExpressionError, compile_expression, make_context
+from .records import CHOICE_TYPES, DOMINANT_STATES, Definition, Formulation, Localized
 from .scoring import DERIVED_TYPES, Scorer
 from .visibility import drop_hidden, is_shown
 
@@ -30,20 +33,23 @@ _DERIVED = {
 }
 assert tuple(_DERIVED) == DERIVED_TYPES
 
+# One rule of the catalogue (rule_catalogue()), a JSON object like the formulation.
+CatalogueEntry: TypeAlias = dict[str, Any]
 
-def load_definition(data) -> "CompiledQuestionSet":
+
+def load_definition(data: object) -> "CompiledQuestionSet":
     """Check and compile a definition document (the decoded JSON). Raises
     DefinitionError listing every problem, each naming its item, option or rule."""
     definition = read_definition(data)
     return CompiledQuestionSet(definition, _compile_rules(definition))
 
 
-def load_definition_file(path) -> "CompiledQuestionSet":
+def load_definition_file(path: str | os.PathLike[str]) -> "CompiledQuestionSet":
     return load_definition(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
-def _compile_rules(definition: Definition) -> dict:
-    errors = []
+def _compile_rules(definition: Definition) -> dict[str, CompiledExpression]:
+    errors: list[str] = []
     items = definition.items
     for name in _DERIVED:
         if name in items:
@@ -59,7 +65,7 @@ def _compile_rules(definition: Definition) -> dict:
     }
     choices["dominant"] = frozenset(DOMINANT_STATES)
     unscored = {code for section in definition.sections if not section.scored for code in section.items}
-    compiled = {}
+    compiled: dict[str, CompiledExpression] = {}
     for rule in definition.rules:
         try:
             expression = compile_expression(rule.when, context, choices)
@@ -97,13 +103,13 @@ class CompiledQuestionSet:
     Immutable after loading and safe to share between threads and requests.
     """
 
-    def __init__(self, definition: Definition, expressions: dict):
+    def __init__(self, definition: Definition, expressions: dict[str, CompiledExpression]):
         self.definition = definition
         self.slug = definition.slug
         self.version = definition.version
         self.reference = f"{definition.slug}@{definition.version}"
         self.languages = definition.languages
-        self.expressions = expressions  # rule id -> CompiledExpression
+        self.expressions = expressions
         self._checker = AnswerChecker(definition.items, self.reference)
         self._scorer = Scorer(definition, expressions)
         # Interview order, so a form or a refusal lists them as the clinician meets them.
@@ -112,11 +118,12 @@ class CompiledQuestionSet:
         if test_case_errors:
             raise DefinitionError(test_case_errors)
 
-    def validate(self, answers) -> dict:
+    # `answers` is unchecked input (any decoded JSON), hence `object`.
+    def validate(self, answers: object) -> dict[str, str]:
         """{item_code: message} for every refused answer; {} when the set is valid."""
         return self._checker.errors(answers)
 
-    def formulate(self, answers, lang: str = "en") -> dict:
+    def formulate(self, answers: object, lang: str = "en") -> Formulation:
         """The formulation contract for one answer set (see README.md beside this file).
         Rule labels and recommendation texts are given in `lang`. Raises AnswerError
         if any answer is refused; nothing is formulated from a partly bad set."""
@@ -124,7 +131,7 @@ class CompiledQuestionSet:
             raise ValueError(f"unknown language {lang!r} for {self.reference}")
         return self._scorer.formulate(self._checker.check(answers), lang)
 
-    def unanswered_required(self, answers: dict) -> list:
+    def unanswered_required(self, answers: Mapping[str, Any]) -> list[str]:
         """Required items (spec 6.1) still unanswered, in interview order. An item
         hidden by its visible_if cannot be answered, so it is never asked for."""
         return [
@@ -133,19 +140,19 @@ class CompiledQuestionSet:
             if _blank(answers.get(code)) and self.is_visible(code, answers)
         ]
 
-    def is_visible(self, item_code: str, answers: dict) -> bool:
+    def is_visible(self, item_code: str, answers: Mapping[str, Any]) -> bool:
         """Whether the form should show the item, given the answers so far."""
         return is_shown(self.definition.items[item_code].visible_if, answers)
 
-    def visible_answers(self, answers: dict) -> dict:
+    def visible_answers(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         """A copy of `answers` without those to items their condition hides, the same
         way the scorer drops them (codes it does not know are left for validate())."""
         return drop_hidden(self._scorer.conditional, dict(answers))
 
-    def rule_catalogue(self) -> dict:
+    def rule_catalogue(self) -> dict[str, CatalogueEntry]:
         """Every rule this version can fire, by the id used in formulations: its
         labels in every language, direction, weight, flag and rationale."""
-        catalogue = {}
+        catalogue: dict[str, CatalogueEntry] = {}
         for item in self.definition.items.values():
             for option in item.options:
                 for direction in ("craving", "anxiety"):
@@ -167,9 +174,9 @@ class CompiledQuestionSet:
             catalogue[rule.id] = _entry(rule.label, rule.direction, rule.weight, rule.flag, rule.rationale)
         return catalogue
 
-    def run_test_cases(self) -> list:
+    def run_test_cases(self) -> list[str]:
         """Formulate the version's own test cases; one message per unmet expectation."""
-        failures = []
+        failures: list[str] = []
         for case in self.definition.test_cases:
             result = self.formulate(case["answers"])
             expect = case["expect"]
@@ -184,7 +191,7 @@ class CompiledQuestionSet:
             failures += [f"{case['id']}: {problem}" for problem in _further_expectations(result, expect)]
         return failures
 
-    def _check_test_case_answers(self) -> list:
+    def _check_test_case_answers(self) -> list[str]:
         return [
             f"test case {case['id']}: {message}"
             for case in self.definition.test_cases
@@ -192,10 +199,10 @@ class CompiledQuestionSet:
         ]
 
 
-def _further_expectations(result: dict, expect: dict) -> list:
+def _further_expectations(result: Formulation, expect: Mapping[str, Any]) -> list[str]:
     """The optional expectations a test case can add, so that a publish gate can pin
     confidence, the rules that must (not) fire and the order of recommendations."""
-    problems = []
+    problems: list[str] = []
     if "confidence" in expect and result["confidence"] not in expect["confidence"]:
         problems.append(f"confidence {result['confidence']}, expected {expect['confidence']}")
     fired = {rule["id"] for rule in result["rules"]}
@@ -210,12 +217,21 @@ def _further_expectations(result: dict, expect: dict) -> list:
     return problems
 
 
-def _blank(value) -> bool:
+def _blank(value: object) -> bool:
     # An empty list or blank text is as unanswered as a missing key.
     return value is None or value == [] or value == () or (isinstance(value, str) and not value.strip())
 
 
-def _entry(label, direction, weight, flag, rationale) -> dict:
+def _entry(
+    label: Localized | None,
+    direction: str,
+    weight: float | list[float],
+    flag: str | None,
+    rationale: str | None,
+) -> CatalogueEntry:
+    # Only options and scales that carry weight are catalogued, and definition.py
+    # requires their evidence label.
+    assert label is not None
     return {
         "label": dict(label),
         "direction": direction,

@@ -5,6 +5,9 @@ Every problem is collected rather than raised at once, so an author sees all of 
 later (compiled.py), once the items they may name are known.
 """
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from .errors import DefinitionError
 from .records import (
     BREADTH_KEYS,
@@ -25,15 +28,18 @@ from .records import (
     WINDOW_KEYS,
     Breadth,
     Definition,
+    Discount,
     Item,
+    Localized,
     Option,
     Section,
     Window,
 )
 from .rulebook import RulebookReader
+from .visibility import Condition
 
 
-def read_definition(data) -> Definition:
+def read_definition(data: object) -> Definition:
     reader = _Reader()
     definition = reader.definition(data)
     if reader.errors or definition is None:
@@ -42,7 +48,7 @@ def read_definition(data) -> Definition:
 
 
 class _Reader(RulebookReader):
-    def definition(self, data) -> Definition | None:
+    def definition(self, data: object) -> Definition | None:
         data = self.mapping(data, "definition", TOP_KEYS)
         languages = data.get("languages")
         if (
@@ -95,26 +101,27 @@ class _Reader(RulebookReader):
             recommendation_order=self.recommendation_order(data.get("recommendation_order"), flags),
         )
 
-    def choice(self, value, where, modes):
+    def choice(self, value: object, where: str, modes: Sequence[str]) -> str:
         if value is None:
             return modes[0]
-        if value not in modes:
+        if not isinstance(value, str) or value not in modes:
             self.fail(where, f"must be one of {', '.join(modes)}")
             return modes[0]
         return value
 
-    def windows(self, raw, items) -> tuple:
+    def windows(self, raw: object, items: Mapping[str, Item]) -> tuple[Window, ...]:
         if not isinstance(raw, list):
             self.fail("windows", "must be a list")
             return ()
-        windows: list = []
+        windows: list[Window] = []
         for window_data in raw:
             data = self.mapping(window_data, "window", WINDOW_KEYS)
             code = self.code(data.get("code"), "window")
             where = f"window {code}"
             if code in items or any(window.code == code for window in windows):
                 self.fail(where, "the code is already an item or another window")
-            item = items.get(data.get("item"))
+            named: Any = data.get("item")  # as written: looked up, then checked
+            item = items.get(named)
             if item is None or item.type != "single":
                 self.fail(where, f"item {data.get('item')!r} is not a single item")
                 continue
@@ -132,12 +139,12 @@ class _Reader(RulebookReader):
             )
         return tuple(windows)
 
-    def sections(self, raw) -> tuple[tuple, dict]:
+    def sections(self, raw: object) -> tuple[tuple[Section, ...], dict[str, Item]]:
         if not isinstance(raw, list) or not raw:
             self.fail("sections", "must be a non-empty list")
             return (), {}
-        sections: list = []
-        items: dict = {}
+        sections: list[Section] = []
+        items: dict[str, Item] = {}
         for index, section_data in enumerate(raw):
             data = self.mapping(section_data, f"sections[{index}]", SECTION_KEYS)
             code = self.code(data.get("code"), f"sections[{index}]")
@@ -150,7 +157,7 @@ class _Reader(RulebookReader):
             if not isinstance(item_list, list) or not item_list:
                 self.fail(where, "items must be a non-empty list")
                 item_list = []
-            codes = []
+            codes: list[str] = []
             for item_data in item_list:
                 item = self.item(item_data, code, core, scored)
                 if item.code in items:
@@ -164,7 +171,7 @@ class _Reader(RulebookReader):
             self.check_visibility(item, items)
         return tuple(sections), items
 
-    def item(self, raw, section: str, section_core: bool, scored: bool) -> Item:
+    def item(self, raw: object, section: str, section_core: bool, scored: bool) -> Item:
         data = self.mapping(raw, f"section {section} item", ITEM_KEYS)
         code = self.code(data.get("code"), f"section {section} item")
         where = f"item {code}"
@@ -177,7 +184,8 @@ class _Reader(RulebookReader):
         options = self.options(data.get("options"), where, kind, scored)
         weights = self.scale_weights(data.get("weights"), where, kind, scored)
         breadth = self.breadth(data.get("breadth"), where, kind, scored, options)
-        minimum = maximum = None
+        minimum: int | None = None
+        maximum: int | None = None
         if kind == "integer":
             minimum = self.whole(data.get("min"), f"{where}.min")
             maximum = self.whole(data.get("max"), f"{where}.max")
@@ -210,14 +218,17 @@ class _Reader(RulebookReader):
             discount=self.discount(data.get("discount"), where, bool(options or weights or breadth)),
         )
 
-    def discount(self, raw, where, weighted) -> tuple | None:
+    def discount(self, raw: object, where: str, weighted: bool) -> Discount | None:
         if raw is None:
             return None
         at = f"{where}.discount"
         data = self.mapping(raw, at, DISCOUNT_KEYS)
         if not weighted:
             self.fail(at, "only an item that carries evidence can be discounted")
-        factor = data.get("factor")
+        # As written, like the flag: a refused value is reported and the definition
+        # refused, so the record built below never leaves the reader.
+        flag: Any = data.get("while_flag")  # checked by definition(), once flags are read
+        factor: Any = data.get("factor")
         # "Counts at most half" (spec 6.2) is the clinical use; any fraction below 1 is
         # allowed, but never 0 (that would hide the answer) nor more than the full weight.
         if isinstance(factor, bool) or not isinstance(factor, int | float) or not 0 < factor < 1:
@@ -227,13 +238,14 @@ class _Reader(RulebookReader):
             self.fail(f"{at}.directions", f"must list some of {', '.join(DIRECTIONS)}")
             directions = []
         return (
-            data.get("while_flag"),
+            flag,
             factor,
             frozenset(directions),
             self.text(data.get("note"), f"{at}.note"),
         )
 
-    def options(self, raw, where, kind, scored) -> tuple:
+    # `kind` is the item's type as written: checked by item(), which reports a bad one.
+    def options(self, raw: object, where: str, kind: object, scored: bool) -> tuple[Option, ...]:
         if kind not in CHOICE_TYPES:
             if raw is not None:
                 self.fail(where, "options belong to single and multi items only")
@@ -241,7 +253,8 @@ class _Reader(RulebookReader):
         if not isinstance(raw, list) or not raw:
             self.fail(where, "needs a non-empty options list")
             return ()
-        options, seen = [], set()
+        options: list[Option] = []
+        seen: set[str] = set()
         for option_data in raw:
             data = self.mapping(option_data, f"{where} option", OPTION_KEYS)
             code = self.code(data.get("code"), f"{where} option")
@@ -266,7 +279,9 @@ class _Reader(RulebookReader):
             )
         return tuple(options)
 
-    def scale_weights(self, raw, where, kind, scored) -> dict:
+    def scale_weights(
+        self, raw: object, where: str, kind: object, scored: bool
+    ) -> dict[str, tuple[float, ...]]:
         if raw is None:
             return {}
         if kind != "scale":
@@ -274,7 +289,7 @@ class _Reader(RulebookReader):
             return {}
         if not scored:
             self.fail(where, "this section is never scored: it cannot carry weights")
-        weights = {}
+        weights: dict[str, tuple[float, ...]] = {}
         for direction, values in self.mapping(raw, f"{where}.weights", set(DIRECTIONS)).items():
             at = f"{where}.weights.{direction}"
             if not isinstance(values, list) or len(values) != SCALE_MAX + 1:
@@ -287,14 +302,16 @@ class _Reader(RulebookReader):
             weights[direction] = values
         return weights
 
-    def breadth(self, raw, where, kind, scored, options) -> tuple:
+    def breadth(
+        self, raw: object, where: str, kind: object, scored: bool, options: Sequence[Option]
+    ) -> tuple[Breadth, ...]:
         if raw is None:
             return ()
         if kind != "multi" or not scored:
             self.fail(where, "breadth rules belong to multi items of scored sections")
             return ()
         countable = sum(1 for option in options if option.code != NONE_OPTION)
-        bands = []
+        bands: list[Breadth] = []
         for band_data in raw if isinstance(raw, list) else [None]:
             data = self.mapping(band_data, f"{where} breadth rule", BREADTH_KEYS)
             rule_id = self.rule_id(data.get("id"), f"{where} breadth rule")
@@ -325,7 +342,7 @@ class _Reader(RulebookReader):
                 self.fail(f"rule {after.id}", "more options selected must not weigh less")
         return tuple(bands)
 
-    def visibility(self, raw, where) -> tuple | None:
+    def visibility(self, raw: object, where: str) -> Condition | None:
         if raw is None:
             return None
         data = self.mapping(raw, f"{where}.visible_if", {"item", "in", "not_in"})
@@ -334,9 +351,10 @@ class _Reader(RulebookReader):
         if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
             self.fail(f"{where}.visible_if", "needs an item and exactly one non-empty list: in or not_in")
             return None
-        return (data.get("item"), modes[0], frozenset(values))
+        controller: Any = data.get("item")  # checked by check_visibility(), once items are read
+        return (controller, modes[0], frozenset(values))
 
-    def check_visibility(self, item: Item, items: dict) -> None:
+    def check_visibility(self, item: Item, items: Mapping[str, Item]) -> None:
         if item.visible_if is None:
             return
         controller, _, values = item.visible_if
@@ -349,7 +367,7 @@ class _Reader(RulebookReader):
         for value in sorted(values - set(other.option_codes)):
             self.fail(f"item {item.code}.visible_if", f"{value!r} is not an option of {controller}")
 
-    def anchors(self, raw, where, required) -> dict | None:
+    def anchors(self, raw: object, where: str, required: bool) -> dict[str, Localized] | None:
         if raw is None and not required:
             return None
         data = self.mapping(raw, where, {str(point) for point in range(SCALE_MAX + 1)})

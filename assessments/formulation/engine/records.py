@@ -2,6 +2,20 @@
 
 import re
 from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from .visibility import Condition
+
+# A text in every language of its definition: language code -> text.
+Localized: TypeAlias = dict[str, str]
+# An item's discount (spec 6.2): (flag, factor, directions, note).
+Discount: TypeAlias = tuple[str, float, frozenset[str], Localized]
+# A test case of a definition, as written: {"id", "answers", "expect"}, checked in
+# shape only (definition.py) and its answers by compiled.py.
+DefinitionTestCase: TypeAlias = dict[str, Any]
+# The formulation contract (README.md beside this file): a JSON object, so its values
+# are typed by the contract rather than here.
+Formulation: TypeAlias = dict[str, Any]
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
 ITEM_TYPES = ("single", "multi", "scale", "integer", "text")
@@ -46,10 +60,10 @@ IMPRESSION_ITEM = "clinician_impression"
 @dataclass(frozen=True, slots=True)
 class Option:
     code: str
-    label: dict
+    label: Localized
     craving: float
     anxiety: float
-    evidence_label: dict | None
+    evidence_label: Localized | None
     rationale: str | None
 
 
@@ -60,7 +74,7 @@ class Breadth:
     max: int | None
     direction: str
     weight: float
-    label: dict
+    label: Localized
     rationale: str
 
 
@@ -70,37 +84,37 @@ class Item:
     type: str
     section: str
     core: bool
-    text: dict
-    help: dict | None
-    options: tuple
+    text: Localized
+    help: Localized | None
+    options: tuple[Option, ...]
     minimum: int | None
     maximum: int | None
-    weights: dict  # direction -> 5 weights, for scale items
-    evidence_label: dict | None
+    weights: dict[str, tuple[float, ...]]  # direction -> 5 weights, for scale items
+    evidence_label: Localized | None
     rationale: str | None
-    breadth: tuple
-    visible_if: tuple | None  # (controlling item, "in" | "not_in", frozenset of option codes)
-    anchors: dict | None
+    breadth: tuple[Breadth, ...]
+    visible_if: Condition | None  # (controlling item, "in" | "not_in", frozenset of option codes)
+    anchors: dict[str, Localized] | None  # "0" ... "4" -> label
     max_length: int
     # Must be answered before an interview is finalized (spec 6.1). Drafts, previews
     # and `formulate` still take partial answer sets, so the engine never enforces it.
     required: bool = False
     # (flag, factor, directions, note): while `flag` is raised, this item's evidence in
     # `directions` counts `factor` of its weight and its label gains `note` (spec 6.2).
-    discount: tuple | None = None
+    discount: Discount | None = None
 
     @property
-    def option_codes(self) -> tuple:
+    def option_codes(self) -> tuple[str, ...]:
         return tuple(option.code for option in self.options)
 
 
 @dataclass(frozen=True, slots=True)
 class Section:
     code: str
-    title: dict
+    title: Localized
     core: bool
     scored: bool
-    items: tuple
+    items: tuple[str, ...]  # item codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,46 +124,24 @@ class CompoundRule:
     direction: str  # craving | anxiety | flag
     weight: float
     flag: str | None
-    label: dict
+    label: Localized
     rationale: str
 
 
 @dataclass(frozen=True, slots=True)
 class Recommendation:
     code: str
-    text: dict
+    text: Localized
 
 
 @dataclass(frozen=True, slots=True)
 class Flag:
     code: str
-    label: dict
+    label: Localized
     recommendation: Recommendation
-    supersedes: tuple
+    supersedes: tuple[str, ...]  # flag codes
     lowers_confidence: bool
     confidence_at_most: str | None = None  # a ceiling instead of lowers_confidence's step
-
-
-@dataclass(frozen=True, slots=True)
-class Definition:
-    slug: str
-    version: int
-    title: dict
-    description: dict | None
-    disclaimer: dict | None
-    languages: tuple
-    scale_anchors: dict | None
-    sections: tuple
-    items: dict  # code -> Item, in interview order
-    rules: tuple
-    flags: dict  # code -> Flag, in report order
-    focus: dict  # FOCUS_KEYS -> Recommendation
-    reference_fraction: float
-    test_cases: tuple
-    share_mode: str = "capped"
-    sufficiency: str = "answered"
-    windows: tuple = ()  # Window records: numbers chosen by an answer, read by rules
-    recommendation_order: tuple | None = None  # flag codes and FOCUS_SLOT; None: focus first
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +151,30 @@ class Window:
 
     code: str
     item: str
-    days: dict  # option code -> days
+    days: dict[str, int]  # option code -> days
     default: int  # unanswered, or an option not listed
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    slug: str
+    version: int
+    title: Localized
+    description: Localized | None
+    disclaimer: Localized | None
+    languages: tuple[str, ...]
+    scale_anchors: dict[str, Localized] | None  # "0" ... "4" -> label
+    sections: tuple[Section, ...]
+    items: dict[str, Item]  # in interview order
+    rules: tuple[CompoundRule, ...]
+    flags: dict[str, Flag]  # in report order
+    focus: dict[str, Recommendation]  # FOCUS_KEYS -> Recommendation
+    reference_fraction: float
+    test_cases: tuple[DefinitionTestCase, ...]
+    share_mode: str = "capped"
+    sufficiency: str = "answered"
+    windows: tuple[Window, ...] = ()  # numbers chosen by an answer, read by rules
+    recommendation_order: tuple[str, ...] | None = None  # flag codes and FOCUS_SLOT; None: focus first
 
 
 TOP_KEYS = {

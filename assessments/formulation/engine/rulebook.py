@@ -1,5 +1,8 @@
 """Read the rule book of a definition: compound rules, flags, recommendations, test cases."""
 
+from collections.abc import Mapping, Set
+from typing import Any
+
 from .checks import Checks
 from .records import (
     CONFIDENCE_LEVELS,
@@ -10,13 +13,14 @@ from .records import (
     KNOWN_FLAGS,
     RULE_KEYS,
     CompoundRule,
+    DefinitionTestCase,
     Flag,
     Recommendation,
 )
 
 
 class RulebookReader(Checks):
-    def rules(self, raw, flag_codes) -> tuple:
+    def rules(self, raw: object, flag_codes: Set[str]) -> tuple[CompoundRule, ...]:
         if not isinstance(raw, list):
             self.fail("rules", "must be a list")
             return ()
@@ -25,7 +29,8 @@ class RulebookReader(Checks):
             data = self.mapping(rule_data, "rule", RULE_KEYS)
             rule_id = self.rule_id(data.get("id"), "rule")
             at = f"rule {rule_id}"
-            direction, flag, weight = data.get("direction"), data.get("flag"), 0
+            direction, flag = data.get("direction"), data.get("flag")
+            weight: float = 0
             if direction == "flag":
                 if flag not in flag_codes:
                     self.fail(at, f"raises {flag!r}, which is not a flag of this definition")
@@ -53,8 +58,8 @@ class RulebookReader(Checks):
             )
         return tuple(rules)
 
-    def flags(self, raw) -> dict:
-        flags = {}
+    def flags(self, raw: object) -> dict[str, Flag]:
+        flags: dict[str, Flag] = {}
         for flag_data in raw if isinstance(raw, list) else [None]:
             data = self.mapping(flag_data, "flag", FLAG_KEYS)
             code = data.get("code")
@@ -77,13 +82,13 @@ class RulebookReader(Checks):
             )
         return flags
 
-    def ceiling(self, raw, where) -> str | None:
-        if raw is not None and raw not in CONFIDENCE_LEVELS[:-1]:
-            self.fail(where, f"must be one of {', '.join(CONFIDENCE_LEVELS[:-1])}")
-            return None
-        return raw
+    def ceiling(self, raw: object, where: str) -> str | None:
+        if raw is None or (isinstance(raw, str) and raw in CONFIDENCE_LEVELS[:-1]):
+            return raw
+        self.fail(where, f"must be one of {', '.join(CONFIDENCE_LEVELS[:-1])}")
+        return None
 
-    def recommendation_order(self, raw, flags: dict) -> tuple | None:
+    def recommendation_order(self, raw: object, flags: Mapping[str, Flag]) -> tuple[str, ...] | None:
         """Every flag of the definition and the focus slot, each exactly once."""
         if raw is None:
             return None
@@ -96,13 +101,13 @@ class RulebookReader(Checks):
             return None
         return tuple(raw)
 
-    def recommendation(self, raw, where) -> Recommendation:
+    def recommendation(self, raw: object, where: str) -> Recommendation:
         data = self.mapping(raw, where, {"code", "text"})
         return Recommendation(
             self.code(data.get("code"), where), self.text(data.get("text"), f"{where}.text")
         )
 
-    def focus(self, raw) -> dict:
+    def focus(self, raw: object) -> dict[str, Recommendation]:
         data = self.mapping(raw, "recommendations", set(FOCUS_KEYS))
         for key in FOCUS_KEYS:
             if key not in data:
@@ -111,8 +116,9 @@ class RulebookReader(Checks):
             key: self.recommendation(data[key], f"recommendations.{key}") for key in FOCUS_KEYS if key in data
         }
 
-    def test_cases(self, raw) -> tuple:
-        cases = raw if isinstance(raw, list) else [None]
+    def test_cases(self, raw: object) -> tuple[DefinitionTestCase, ...]:
+        # Not a list: one None case, refused below like any malformed case.
+        cases: list[Any] = raw if isinstance(raw, list) else [None]
         for case in cases:
             if (
                 not isinstance(case, dict)
