@@ -7,32 +7,36 @@ message for each offending item.
 """
 
 import re
+from typing import Any, TypeAlias
 
 from .errors import AnswerError
-from .records import NONE_OPTION, SCALE_MAX
+from .records import NONE_OPTION, SCALE_MAX, Item
 
 SINGLE, MULTI, NUMBER, TEXT = 0, 1, 2, 3
 _KINDS = {"single": SINGLE, "multi": MULTI, "scale": NUMBER, "integer": NUMBER, "text": TEXT}
 _QUESTION_SET = re.compile(r"([a-z][a-z0-9_]{0,63})(?:@([1-9][0-9]{0,8}))?")
+# (kind, allowed option codes, low, high, max text length)
+Spec: TypeAlias = tuple[int, frozenset[str], int, int, int]
 
 
 class AnswerChecker:
-    def __init__(self, items: dict, reference: str):
+    def __init__(self, items: dict[str, Item], reference: str):
         self.reference = reference
         # code -> (kind, allowed option codes, low, high, max text length); a tuple
         # unpack is the cheapest per-answer lookup Python offers.
-        self.specs = {}
+        self.specs: dict[str, Spec] = {}
         for code, item in items.items():
-            low, high = (0, SCALE_MAX) if item.type == "scale" else (item.minimum, item.maximum)
+            # Bounds matter for numbers only; every integer item has both (definition.py).
+            low, high = (0, SCALE_MAX) if item.type == "scale" else (item.minimum or 0, item.maximum or 0)
             self.specs[code] = (_KINDS[item.type], frozenset(item.option_codes), low, high, item.max_length)
 
-    def answered(self, answers):
+    def answered(self, answers: object) -> dict[str, Any] | None:
         """The answered items ({code: value}, nulls dropped) if every answer is
         valid, else None. One pass serves both jobs, since it runs on every call."""
         if type(answers) is not dict:
             return None
         specs = self.specs
-        answered = {}
+        answered: dict[str, Any] = {}
         for code, value in answers.items():
             spec = specs.get(code)
             if spec is None:
@@ -56,11 +60,11 @@ class AnswerChecker:
             answered[code] = value
         return answered
 
-    def errors(self, answers) -> dict:
+    def errors(self, answers: object) -> dict[str, str]:
         """Every offending code mapped to a plain-English message; {} when valid."""
         if not isinstance(answers, dict):
             return {"answers": "answers: must be an object mapping item codes to answers"}
-        errors = {}
+        errors: dict[str, str] = {}
         for code, value in answers.items():
             spec = self.specs.get(code) if isinstance(code, str) else None
             if spec is None:
@@ -71,7 +75,7 @@ class AnswerChecker:
                     errors[code] = f"{code}: {problem}"
         return errors
 
-    def check(self, answers) -> dict:
+    def check(self, answers: object) -> dict[str, Any]:
         """The answered items, or AnswerError naming every refused answer."""
         answered = self.answered(answers)
         if answered is None:
@@ -79,7 +83,7 @@ class AnswerChecker:
         return answered
 
 
-def _multi_ok(value, allowed) -> bool:
+def _multi_ok(value: Any, allowed: frozenset[str]) -> bool:
     if type(value) is not list and type(value) is not tuple:
         return False
     try:
@@ -91,7 +95,7 @@ def _multi_ok(value, allowed) -> bool:
     return len(chosen) == len(value) and chosen <= allowed and (NONE_OPTION not in chosen or len(chosen) == 1)
 
 
-def _problem(spec, value) -> str | None:
+def _problem(spec: Spec, value: object) -> str | None:
     kind, allowed, low, high, length = spec
     choices = ", ".join(sorted(allowed))
     if kind == SINGLE:
@@ -127,10 +131,10 @@ def storable_text(text: str) -> bool:
     return True
 
 
-def _multi_problem(value, allowed, choices) -> str | None:
+def _multi_problem(value: object, allowed: frozenset[str], choices: str) -> str | None:
     if type(value) is not list and type(value) is not tuple:
         return f"expects a list of options, not a single value (choose from: {choices})"
-    seen = set()
+    seen: set[str] = set()
     for code in value:
         if type(code) is not str or code not in allowed:
             return f"{_show(code)} is not an option (choose from: {choices})"
@@ -142,12 +146,12 @@ def _multi_problem(value, allowed, choices) -> str | None:
     return None
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def parse_request(payload) -> tuple[str, int | None, dict]:
+def parse_request(payload: object) -> tuple[str, int | None, dict[str, Any]]:
     """Decode the body every door accepts: `{"answers": {...}, "question_set": "cadi" |
     "cadi@1"}`. Other top-level keys are ignored. Returns (slug, version or None for
     "the newest published", answers); the default slug is "cadi". Raises AnswerError

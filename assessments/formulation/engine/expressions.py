@@ -12,6 +12,7 @@ hypothesis test (tests/engine/test_expressions.py) holds the closures to
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import rule_engine
 from rule_engine import DataType
@@ -25,19 +26,21 @@ __all__ = ["CompiledExpression", "ExpressionError", "compile_expression", "make_
 class CompiledExpression:
     text: str
     rule: rule_engine.Rule  # kept as the reference implementation for tests
-    evaluate: Callable[[dict], bool]
+    evaluate: Callable[[dict[str, Any]], Any]
     symbols: tuple[str, ...]  # symbols the expression reads, first use first
 
 
 MAX_EXPRESSION_CHARS = 2000
 
 
-def make_context(symbol_types: dict) -> rule_engine.Context:
+def make_context(symbol_types: dict[str, Any]) -> rule_engine.Context:
     # A typed resolver makes an unknown symbol a compile-time error.
     return rule_engine.Context(type_resolver=rule_engine.type_resolver_from_dict(symbol_types))
 
 
-def compile_expression(text: str, context: rule_engine.Context, choices: dict) -> CompiledExpression:
+def compile_expression(
+    text: str, context: rule_engine.Context, choices: dict[str, frozenset[str]]
+) -> CompiledExpression:
     """`choices` maps a choice item's code to its option codes, so that a string
     literal compared with that item must be one of its options."""
     if not isinstance(text, str) or not text.strip():

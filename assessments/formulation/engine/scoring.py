@@ -7,10 +7,23 @@ in a fixed key order from the definition's order, never from the order of the
 answers, so the same answers always give byte-identical JSON.
 """
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeAlias
 
-from .records import FOCUS_SLOT, NONE_OPTION, SCALE_MAX
-from .visibility import drop_hidden
+from .expressions import CompiledExpression
+from .records import (
+    FOCUS_SLOT,
+    NONE_OPTION,
+    SCALE_MAX,
+    CompoundRule,
+    Definition,
+    Formulation,
+    Item,
+    Localized,
+    Option,
+    Recommendation,
+)
+from .visibility import Condition, drop_hidden
 
 ENGINE_VERSION = "1.0.0"
 SINGLE, SCALE, MULTI = "single", "scale", "multi"
@@ -24,6 +37,20 @@ HIGH = {"completeness": 0.8, "margin": 10, "strength": 30}
 MODERATE = {"completeness": 0.5, "margin": 5}
 CONFIDENCE = ("low", "moderate", "high")
 
+# What a rule contributes, laid out at load time: (id, labels, direction, weight,
+# contribution on the 0-100 scale).
+Template: TypeAlias = tuple[str, Localized, str, float, float]
+# The same as the hot loop reads it: (id, labels, direction, contribution, points to
+# craving, points to anxiety).
+Row: TypeAlias = tuple[str, Localized, str, float, float, float]
+# A single or scale item: answer -> templates (rows); a multi item: (per option, by count).
+Table: TypeAlias = dict[Any, tuple[Any, ...]] | tuple[dict[str, tuple[Any, ...]], tuple[tuple[Any, ...], ...]]
+Evaluate: TypeAlias = Callable[[dict[str, Any]], Any]
+# (code, kind, table of rows, (flag, discounted table) or None, core section or None)
+ScoredItem: TypeAlias = tuple[str, str, Any, tuple[str, Any] | None, int | None]
+ScoringRule: TypeAlias = tuple[Evaluate, tuple[str, ...], Template, tuple[int, ...] | None]
+FlagRule: TypeAlias = tuple[Evaluate, tuple[str, ...], Template, str]
+
 
 def _half_up(value: float) -> int:
     # round() rounds halves to even; clinicians expect 64.5 to read as 65.
@@ -31,7 +58,7 @@ def _half_up(value: float) -> int:
 
 
 class Scorer:
-    def __init__(self, definition, expressions: dict):
+    def __init__(self, definition: Definition, expressions: dict[str, CompiledExpression]):
         self.reference = f"{definition.slug}@{definition.version}"
         self.items = definition.items
         self.definition_windows = definition.windows
@@ -44,8 +71,10 @@ class Scorer:
             for index, section in enumerate(s for s in definition.sections if s.core)
             for code in section.items
         }
-        self.scored = tuple(entry for entry in map(self._scored_entry, self.items.values()) if entry)
-        self.conditional = tuple(
+        self.scored: tuple[ScoredItem, ...] = tuple(
+            entry for entry in map(self._scored_entry, self.items.values()) if entry
+        )
+        self.conditional: tuple[tuple[str, Condition], ...] = tuple(
             (code, item.visible_if) for code, item in self.items.items() if item.visible_if
         )
         self.core_items = tuple(code for code, item in self.items.items() if item.core)
@@ -53,15 +82,15 @@ class Scorer:
         self.core_sections = tuple(section.items for section in definition.sections if section.core)
         self.min_core_sections = min(MIN_CORE_SECTIONS, len(self.core_sections))
         # Unanswered items read as null in expressions, unanswered multi items as [].
-        self.context_defaults = {
+        self.context_defaults: dict[str, Any] = {
             code: (() if item.type == MULTI else None) for code, item in self.items.items()
         }
         compound = [(rule, expressions[rule.id]) for rule in definition.rules]
-        self.scoring_rules = tuple(
-            self._compound(rule, expr) for rule, expr in compound if rule.direction != "flag"
+        self.scoring_rules: tuple[ScoringRule, ...] = tuple(
+            self._scoring_rule(rule, expr) for rule, expr in compound if rule.direction != "flag"
         )
-        self.flag_rules = tuple(
-            self._compound(rule, expr) for rule, expr in compound if rule.direction == "flag"
+        self.flag_rules: tuple[FlagRule, ...] = tuple(
+            self._flag_rule(rule, expr) for rule, expr in compound if rule.direction == "flag"
         )
         self.superseded = {code: flag.supersedes for code, flag in self.flags.items()}
         self.lowering = frozenset(code for code, flag in self.flags.items() if flag.lowers_confidence)
@@ -72,16 +101,22 @@ class Scorer:
         }
         self.uncapped_shares = definition.share_mode == "uncapped"
         self.core_evidence = definition.sufficiency == "core_evidence"
-        self.windows = tuple((w.code, w.item, w.days, w.default) for w in definition.windows)
+        self.windows: tuple[tuple[str, str, dict[Any, int], int], ...] = tuple(
+            (w.code, w.item, w.days, w.default) for w in definition.windows
+        )
         # Flags that discount evidence are decided before scoring (compiled.py makes
         # sure their rules read answers only); their rules are the "early" ones.
         self.discounting = frozenset(item.discount[0] for item in self.items.values() if item.discount)
         self.early = tuple(i for i, rule in enumerate(self.flag_rules) if rule[3] in self.discounting)
         order = definition.recommendation_order
-        self.recommendation_rank = {code: rank for rank, code in enumerate(order)} if order else None
+        self.recommendation_rank: dict[str, int] | None = (
+            {code: rank for rank, code in enumerate(order)} if order else None
+        )
 
     # --- load time ---------------------------------------------------------------
-    def _reference_points(self, definition, expressions) -> dict:
+    def _reference_points(
+        self, definition: Definition, expressions: dict[str, CompiledExpression]
+    ) -> dict[str, float]:
         """Raw points that read as a score of 100: a fraction of the most a fully
         consistent answer set could collect, because a clear clinical picture seldom
         answers every item at its extreme."""
@@ -104,10 +139,12 @@ class Scorer:
             direction: (points * definition.reference_fraction) or 1.0 for direction, points in best.items()
         }
 
-    def _template(self, rule_id, labels, direction, weight) -> tuple:
+    def _template(self, rule_id: str, labels: Localized | None, direction: str, weight: float) -> Template:
+        # definition.py requires an evidence label wherever a weight can fire.
+        assert labels is not None, rule_id
         return (rule_id, labels, direction, weight, round(100 * weight / self.scale[direction], 1))
 
-    def _item_table(self, item):
+    def _item_table(self, item: Item) -> tuple[str, str, Any] | None:
         code = item.code
         table: Any  # options and ratings key a dict; a multi item gives (per option, by count)
         if item.type == SINGLE:
@@ -126,7 +163,7 @@ class Scorer:
             table = {key: value for key, value in table.items() if value}
         elif item.type == MULTI:
             per_option = {option.code: self._option_templates(code, option) for option in item.options}
-            by_count: list[tuple] = [()] * (len(item.options) + 1)
+            by_count: list[tuple[Template, ...]] = [()] * (len(item.options) + 1)
             for band in item.breadth:
                 for count in range(band.min, (band.max or len(item.options)) + 1):
                     by_count[count] += (self._template(band.id, band.label, band.direction, band.weight),)
@@ -137,7 +174,7 @@ class Scorer:
             return None
         return (code, item.type, table) if table else None
 
-    def _scored_entry(self, item):
+    def _scored_entry(self, item: Item) -> ScoredItem | None:
         """(code, kind, table of rows, discount, core section index or None)."""
         entry = self._item_table(item)
         if entry is None:
@@ -149,8 +186,10 @@ class Scorer:
             discount = (flag, _as_rows(self._discounted(table, kind, factor, directions, note), kind))
         return (code, kind, _as_rows(table, kind), discount, self.core_section_of.get(code))
 
-    def _discounted(self, table, kind, factor, directions, note):
-        def lower(templates):
+    def _discounted(
+        self, table: Any, kind: str, factor: float, directions: frozenset[str], note: Localized
+    ) -> Any:
+        def lower(templates: tuple[Template, ...]) -> tuple[Template, ...]:
             return tuple(
                 self._template(
                     rule_id,
@@ -168,23 +207,30 @@ class Scorer:
             return ({key: lower(value) for key, value in per_option.items()}, tuple(map(lower, by_count)))
         return {key: lower(value) for key, value in table.items()}
 
-    def _option_templates(self, code, option) -> tuple:
+    def _option_templates(self, code: str, option: Option) -> tuple[Template, ...]:
         return tuple(
             self._template(f"{code}.{option.code}.{direction}", option.evidence_label, direction, weight)
             for direction, weight in (("craving", option.craving), ("anxiety", option.anxiety))
             if weight
         )
 
-    def _compound(self, rule, expression) -> tuple:
+    def _reads(self, expression: CompiledExpression) -> tuple[str, ...]:
+        """The items a rule reads, first use first: its evidence when it fires."""
         window_items = {w.code: w.item for w in self.definition_windows}
         read: list[str] = []
         for symbol in expression.symbols:  # a window is evidence of the item choosing it
             symbol = window_items.get(symbol, symbol)
             if symbol in self.items and symbol not in read:
                 read.append(symbol)
-        items = tuple(read)
-        if rule.direction == "flag":
-            return (expression.evaluate, items, (rule.id, rule.label, "flag", 0, 0.0), rule.flag)
+        return tuple(read)
+
+    def _flag_rule(self, rule: CompoundRule, expression: CompiledExpression) -> FlagRule:
+        assert rule.flag is not None  # the rule book gives every flag rule its flag
+        template: Template = (rule.id, rule.label, "flag", 0, 0.0)
+        return (expression.evaluate, self._reads(expression), template, rule.flag)
+
+    def _scoring_rule(self, rule: CompoundRule, expression: CompiledExpression) -> ScoringRule:
+        items = self._reads(expression)
         # A compound rule counts for the core sections only when every item it reads is core.
         sections = {self.core_section_of.get(code) for code in items}
         core = (
@@ -198,7 +244,7 @@ class Scorer:
         )
 
     # --- per formulation -------------------------------------------------------------
-    def formulate(self, answered: dict, lang: str) -> dict:
+    def formulate(self, answered: dict[str, Any], lang: str) -> Formulation:
         """`answered`: validated answers without nulls (AnswerChecker.check)."""
         clean = self._visible(answered)
         context = self.context_defaults.copy()
@@ -210,11 +256,11 @@ class Scorer:
             flag_rules = self.flag_rules
             early = {index: flag_rules[index][0](context) for index in self.early}
         discounting = {self.flag_rules[index][3] for index, raised in early.items() if raised}
-        fired: list[dict] = []
+        fired: list[dict[str, Any]] = []
         append = fired.append  # hot loop: local names, no helper calls per rule
         craving = anxiety = core_craving = core_anxiety = 0.0
         # Evidence from the core sections alone, and which of them carry any (6.2).
-        core_hit = set()
+        core_hit: set[int] = set()
         answer_of = clean.get
         for code, kind, table, discount, section in self.scored:
             value = answer_of(code)
@@ -280,7 +326,7 @@ class Scorer:
         core_points = {"craving": core_craving, "anxiety": core_anxiety}
         result = self._mix(craving, anxiety, clean, core_points, core_hit)
         context.update(result)
-        raised = []
+        raised: list[str] = []
         for index, (evaluate, items, template, flag) in enumerate(self.flag_rules):
             if early[index] if index in early else evaluate(context):
                 append(
@@ -304,11 +350,18 @@ class Scorer:
         result["engine_version"] = ENGINE_VERSION
         return result
 
-    def _visible(self, clean: dict) -> dict:
+    def _visible(self, clean: dict[str, Any]) -> dict[str, Any]:
         # The one rule (visibility.py); edits `clean`, the checker's fresh copy, in place.
         return drop_hidden(self.conditional, clean)
 
-    def _mix(self, craving_points, anxiety_points, clean, core_points, core_hit) -> dict:
+    def _mix(
+        self,
+        craving_points: float,
+        anxiety_points: float,
+        clean: dict[str, Any],
+        core_points: dict[str, float],
+        core_hit: set[int],
+    ) -> dict[str, Any]:
         scale = self.scale
         uncapped_craving = 100 * craving_points / scale["craving"]
         uncapped_anxiety = 100 * anxiety_points / scale["anxiety"]
@@ -352,11 +405,11 @@ class Scorer:
             "dominant": dominant,
         }
 
-    def _flags(self, raised: list) -> list:
+    def _flags(self, raised: list[str]) -> list[str]:
         dropped = {other for code in raised for other in self.superseded[code]}
         return [code for code in self.flags if code in raised and code not in dropped]
 
-    def _confidence(self, result: dict, clean: dict, flags: list) -> str:
+    def _confidence(self, result: dict[str, Any], clean: dict[str, Any], flags: list[str]) -> str:
         dominant, share = result["dominant"], result["craving_share"]
         if dominant == "insufficient":
             return "low"
@@ -381,8 +434,8 @@ class Scorer:
             level = min(level, self.ceilings.get(code, level))
         return CONFIDENCE[level]
 
-    def _recommendations(self, dominant: str, flags: list, lang: str) -> list:
-        chosen = [(dominant, self.focus[dominant])]
+    def _recommendations(self, dominant: str, flags: list[str], lang: str) -> list[dict[str, str]]:
+        chosen: list[tuple[str, Recommendation]] = [(dominant, self.focus[dominant])]
         chosen += [(code, self.flags[code].recommendation) for code in flags]
         rank = self.recommendation_rank
         if rank is not None:  # 6.2: in order of urgency, the focus in its own slot
@@ -390,11 +443,11 @@ class Scorer:
         return [{"code": rec.code, "text": rec.text[lang], "reason": reason} for reason, rec in chosen]
 
 
-def _as_rows(table, kind):
+def _as_rows(table: Any, kind: str) -> Any:
     """An item table with each template as the row the hot loop reads: (id, labels,
     direction, contribution, points to craving, points to anxiety)."""
 
-    def rows(templates):
+    def rows(templates: tuple[Template, ...]) -> tuple[Row, ...]:
         return tuple(
             (
                 rule_id,
@@ -413,7 +466,7 @@ def _as_rows(table, kind):
     return {key: rows(value) for key, value in table.items()}
 
 
-def _evidence_of(items: tuple, clean: dict) -> list:
+def _evidence_of(items: tuple[str, ...], clean: dict[str, Any]) -> list[dict[str, Any]]:
     # A copy of a multi answer, so the output never aliases the caller's input.
     return [
         {"item": code, "answer": list(value) if type(value) in (list, tuple) else value}

@@ -56,7 +56,7 @@ _BOOLEAN_NODES = (
 _ORDER = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
 
 
-def _chain(node: Any, node_class: type, operator: str) -> list[Any]:
+def _chain(node: Any, node_class: Any, operator: str) -> list[Any]:
     """The operands of a left- or right-nested chain of one operator, in order."""
     if type(node) is node_class and node.type == operator:
         return _chain(node.left, node_class, operator) + _chain(node.right, node_class, operator)
