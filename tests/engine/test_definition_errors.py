@@ -6,7 +6,7 @@ import json
 import pytest
 
 from assessments.formulation.engine import DefinitionError, load_definition
-from tests.engine.engine_support import CADI_PATH
+from tests.engine.engine_support import CADI2_PATH, CADI_PATH
 
 CADI = json.loads(CADI_PATH.read_text(encoding="utf-8"))
 
@@ -139,3 +139,58 @@ def test_it_refuses_unknown_keys_to_catch_typos():
 @pytest.mark.parametrize("data", [None, [], "cadi", {"slug": "x"}])
 def test_it_refuses_documents_that_are_not_definitions(data):
     assert _errors(data)
+
+
+def _cadi2():
+    return json.loads(CADI2_PATH.read_text(encoding="utf-8"))
+
+
+def _set(path):
+    """A mutation setting one nested field of cadi@2 (a definition written by hand)."""
+
+    def mutate(data, value):
+        *parents, last = path
+        target = data
+        for key in parents:
+            target = key(target) if callable(key) else target[key]
+        target[last] = value
+
+    return mutate
+
+
+def _with(key):
+    return lambda data: next(
+        item for section in data["sections"] for item in section["items"] if key in item
+    )[key]
+
+
+# Each field the reader keeps as written and checks later: a list or an object there
+# must be refused with a message, not crash the loader (TypeError: unhashable type).
+@pytest.mark.parametrize(
+    ("mutate", "value", "where"),
+    [
+        (_set([_with("visible_if"), "item"]), ["med_status"], ".visible_if"),
+        (_set([_with("visible_if"), "item"]), {"a": 1}, ".visible_if"),
+        (_set([_with("discount"), "while_flag"]), ["possible_withdrawal_or_rebound"], ".discount"),
+        (_set(["windows", 0, "item"]), ["drug_half_life"], "window withdrawal_window_days"),
+        (_set(["recommendation_order", 0]), ["safety_urgent"], "recommendation_order"),
+    ],
+)
+def test_it_refuses_a_value_of_the_wrong_shape_where_a_code_is_expected(mutate, value, where):
+    data = _cadi2()
+    mutate(data, value)
+    errors = _errors(data)
+    assert any(where in error for error in errors), errors
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("dominant", 5), ("flags_include", "safety_urgent"), ("recommendations_start", [["x"]])],
+)
+def test_the_publish_gate_fails_a_test_case_whose_expectation_is_not_a_list_of_codes(key, value):
+    # Loading still accepts it (a version published before this check must load);
+    # running the test cases, which gates publishing, names the case and the key.
+    data = _cadi2()
+    data["test_cases"][0]["expect"][key] = value
+    failures = load_definition(data).run_test_cases()
+    assert f"{data['test_cases'][0]['id']}: expect.{key} must be a list of codes" in failures

@@ -180,6 +180,17 @@ class CompiledQuestionSet:
         for case in self.definition.test_cases:
             result = self.formulate(case["answers"])
             expect = case["expect"]
+            # Checked here, not when loading: a version published before this check
+            # must still load; a malformed expectation only fails the publish gate.
+            malformed = [
+                key
+                for key in _EXPECTATIONS
+                if key in expect
+                and (not isinstance(expect[key], list) or not all(isinstance(v, str) for v in expect[key]))
+            ]
+            if malformed:
+                failures += [f"{case['id']}: expect.{key} must be a list of codes" for key in malformed]
+                continue
             if result["dominant"] not in expect.get("dominant", [result["dominant"]]):
                 failures.append(f"{case['id']}: dominant {result['dominant']}, expected {expect['dominant']}")
             for flag in expect.get("flags_include", []):
@@ -197,6 +208,18 @@ class CompiledQuestionSet:
             for case in self.definition.test_cases
             for message in self.validate(case["answers"]).values()
         ]
+
+
+# What a test case may expect, each a list of codes.
+_EXPECTATIONS = (
+    "dominant",
+    "flags_include",
+    "flags_exclude",
+    "confidence",
+    "rules_include",
+    "rules_exclude",
+    "recommendations_start",
+)
 
 
 def _further_expectations(result: Formulation, expect: Mapping[str, Any]) -> list[str]:

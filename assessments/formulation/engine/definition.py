@@ -121,7 +121,7 @@ class _Reader(RulebookReader):
             if code in items or any(window.code == code for window in windows):
                 self.fail(where, "the code is already an item or another window")
             named: Any = data.get("item")  # as written: looked up, then checked
-            item = items.get(named)
+            item = items.get(named) if isinstance(named, str) else None
             if item is None or item.type != "single":
                 self.fail(where, f"item {data.get('item')!r} is not a single item")
                 continue
@@ -228,6 +228,9 @@ class _Reader(RulebookReader):
         # As written, like the flag: a refused value is reported and the definition
         # refused, so the record built below never leaves the reader.
         flag: Any = data.get("while_flag")  # checked by definition(), once flags are read
+        if not isinstance(flag, str):
+            self.fail(f"{at}.while_flag", f"must be the code of a flag, not {flag!r}")
+            flag = ""
         factor: Any = data.get("factor")
         # "Counts at most half" (spec 6.2) is the clinical use; any fraction below 1 is
         # allowed, but never 0 (that would hide the answer) nor more than the full weight.
@@ -352,6 +355,11 @@ class _Reader(RulebookReader):
             self.fail(f"{where}.visible_if", "needs an item and exactly one non-empty list: in or not_in")
             return None
         controller: Any = data.get("item")  # checked by check_visibility(), once items are read
+        if not isinstance(controller, str):
+            self.fail(
+                f"{where}.visible_if", f"item must be the code of another single item, not {controller!r}"
+            )
+            return None
         return (controller, modes[0], frozenset(values))
 
     def check_visibility(self, item: Item, items: Mapping[str, Item]) -> None:

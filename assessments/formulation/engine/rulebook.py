@@ -93,7 +93,12 @@ class RulebookReader(Checks):
         if raw is None:
             return None
         expected = {*flags, FOCUS_SLOT}
-        if not isinstance(raw, list) or len(raw) != len(set(map(str, raw))) or set(raw) != expected:
+        if (
+            not isinstance(raw, list)
+            or not all(isinstance(code, str) for code in raw)
+            or len(raw) != len(set(raw))
+            or set(raw) != expected
+        ):
             self.fail(
                 "recommendation_order",
                 f"must list every flag of this definition and {FOCUS_SLOT!r}, each once",
