@@ -49,6 +49,11 @@ class Interview(TimeStampedModel):
     question_set_version = models.ForeignKey(QuestionSetVersion, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     answers = models.JSONField(default=dict, blank=True)
+    # What session_start filled in from the medication record (item code -> value) and
+    # the entry it came from ({"drug", "kind", "date"}), kept as they were then: the page
+    # marks an answer as prefilled while it still equals that value (spec 6.5).
+    prefilled = models.JSONField(default=dict, blank=True)
+    prefilled_from = models.JSONField(default=dict, blank=True)
     # Optimistic locking: every saved draft bumps it; a save quoting an old value loses.
     lock_version = models.PositiveIntegerField(default=1)
     amends = models.OneToOneField(

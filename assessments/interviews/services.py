@@ -12,7 +12,7 @@ from assessments.formulation.engine.records import IMPRESSION_ITEM
 from assessments.formulation.models import Formulation
 from assessments.formulation.services import formulation_create
 from assessments.patients.models import Patient
-from assessments.patients.services import medication_prefill, require_changeable
+from assessments.patients.services import medication_prefill, medication_prefill_source, require_changeable
 from assessments.questionsets.compiled import compiled_for
 from assessments.questionsets.selectors import version_resolve
 
@@ -41,11 +41,18 @@ def session_start(*, patient: Patient, user, date: datetime.date) -> Interview:
     require_changeable(patient, user)
     version = version_resolve(None)
     session = ClinicalSession.objects.create(patient=patient, clinician=user, date=date)
-    prefill = medication_prefill(entries=list(patient.medication_entries.all()), today=date)
+    entries = list(patient.medication_entries.all())
+    prefill = medication_prefill(entries=entries, today=date)
     # Only what this version asks (a version without drug_half_life gets no value for it).
     items = compiled_for(version).definition.items
     answers = {code: value for code, value in prefill.items() if code in items}
-    interview = Interview.objects.create(session=session, question_set_version=version, answers=answers)
+    interview = Interview.objects.create(
+        session=session,
+        question_set_version=version,
+        answers=answers,
+        prefilled=dict(answers),
+        prefilled_from=medication_prefill_source(entries=entries, today=date) if answers else {},
+    )
     audit.record(Action.CREATE, session, patient=patient)
     audit.record(Action.CREATE, interview, patient=patient)
     return interview

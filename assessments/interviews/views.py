@@ -20,6 +20,7 @@ from . import services
 from .chart import chart_context
 from .forms import SessionForm, initial_from_answers, interview_form_class
 from .models import Interview
+from .prefill import prefill_notes
 from .selectors import interview_answer_rows
 
 
@@ -71,10 +72,11 @@ def _page(request, interview, *, form=None, errors=None, status=200):
     if editable:
         form = form or _form(interview)[0]
         errors = errors or {}
+        values = field_values(form)
         context.update(
             form=form,
             sections=form.layout.sections,
-            fields=form.layout.render(field_values(form), errors),
+            fields=form.layout.render(values, errors, prefill_notes(interview, values)),
             general_error=errors.get("__all__"),
         )
         context["password_error"] = errors.get("password")

@@ -99,27 +99,48 @@ def current_entries(entries) -> list[MedicationEntry]:
     return [e for e in entries if e.pk not in superseded]
 
 
+def _prefill_basis(entries, today: datetime.date) -> tuple[MedicationEntry, str] | None:
+    """The entry the prefill comes from (the latest change before the session, or the
+    latest entry when the dose never changed) and the `med_status` it implies."""
+    entries = [entry for entry in current_entries(entries) if entry.date <= today]
+    if not entries:
+        return None
+    history = sorted(entries, key=lambda e: (e.date, e.created_at))
+    last = history[-1]
+    if last.kind == MedicationEntry.Kind.STOP:
+        return last, "discontinued"
+    changes = [e for e in history if e.kind == MedicationEntry.Kind.REDUCTION]
+    if not changes:
+        return last, "stable_dose"
+    return changes[-1], "tapering"
+
+
 def medication_prefill(*, entries: list[MedicationEntry], today: datetime.date) -> dict:
     """`med_status`, `days_since_dose_change` and `drug_half_life` as the history up to
     the session date implies them, for a new interview to start from (spec 6.5: the
     latest change before the session, and its drug; the clinician can change all three)."""
-    entries = [entry for entry in current_entries(entries) if entry.date <= today]
-    if not entries:
+    basis = _prefill_basis(entries, today)
+    if basis is None:
         return {}
-    history = sorted(entries, key=lambda e: (e.date, e.created_at))
-    last = history[-1]
-    if last.kind == MedicationEntry.Kind.STOP:
-        change, status = last, "discontinued"
-    else:
-        changes = [e for e in history if e.kind == MedicationEntry.Kind.REDUCTION]
-        if not changes:
-            return {"med_status": "stable_dose"}
-        change, status = changes[-1], "tapering"
+    change, status = basis
+    if status == "stable_dose":
+        return {"med_status": status}
     return {
         "med_status": status,
         "days_since_dose_change": _days(today, change.date),
         "drug_half_life": half_life_class(change.drug),
     }
+
+
+def medication_prefill_source(*, entries: list[MedicationEntry], today: datetime.date) -> dict:
+    """The entry `medication_prefill` took its values from, as plain data an interview
+    keeps (the record may be corrected later; the note says what the values came from
+    then): {"drug", "kind", "date"}, or {} when nothing was prefilled."""
+    basis = _prefill_basis(entries, today)
+    if basis is None:
+        return {}
+    entry = basis[0]
+    return {"drug": entry.drug, "kind": entry.kind, "date": entry.date.isoformat()}
 
 
 def _days(today: datetime.date, then: datetime.date) -> int:

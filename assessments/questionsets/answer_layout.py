@@ -4,10 +4,10 @@ Crispy rendered each of the ~35 items through its template stack on every reques
 (about 150 ms a page; django-crispy-forms issues #1177 and #398). The markup depends
 only on the version and the language, so it is built once here into fragments, every
 text escaped by format_html/flatatt (question-set texts are data, never a template);
-a request only joins the fragments, marking the chosen options and filling in values
-and messages, which are escaped too. The markup is Bootstrap 5's, as crispy's was;
-the inputs' attributes come from the form's widgets, so the form stays the one place
-that says what each input is.
+a request only joins the fragments, marking the chosen options and filling in values,
+messages and notes (an answer prefilled from the medication record, say), escaped too.
+The markup is Bootstrap 5's, as crispy's was; the inputs' attributes come from the
+form's widgets, so the form stays the one place that says what each input is.
 """
 
 from dataclasses import dataclass
@@ -42,8 +42,12 @@ class ItemLayout:
     head: str
     choices: tuple = ()
     foot: str = ""
+    # The same head with the question also described by a note under the item (#note-<name>),
+    # built here once so a request with a note only picks the other string.
+    head_noted: str = ""
+    note_id: str = ""
 
-    def render(self, value, error) -> str:
+    def render(self, value, error, note=None) -> str:
         if self.kind == "choice":
             chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
             body = "".join(
@@ -59,6 +63,11 @@ class ItemLayout:
             self.code,
             error or "",
         )
+        if note:
+            shown = format_html(
+                '<div id="{}" class="item-note form-text text-info-emphasis">{}</div>', self.note_id, note
+            )
+            return f"{self.head_noted}{body}{self.foot}{shown}{message}</div>\n"
         return f"{self.head}{body}{self.foot}{message}</div>\n"
 
 
@@ -77,7 +86,10 @@ class SectionLayout:
 class InterviewLayout:
     sections: tuple
 
-    def render(self, values: dict, errors: dict) -> SafeString:
+    def render(self, values: dict, errors: dict, notes: dict | None = None) -> SafeString:
+        """`notes`: item code -> a note shown under the item and announced with it
+        (escaped here like everything else)."""
+        notes = notes or {}
         parts = []
         for section in self.sections:
             parts.append(
@@ -87,7 +99,10 @@ class InterviewLayout:
                     section.title,
                 )
             )
-            parts.extend(item.render(values.get(item.code), errors.get(item.code)) for item in section.items)
+            parts.extend(
+                item.render(values.get(item.code), errors.get(item.code), notes.get(item.code))
+                for item in section.items
+            )
             parts.append(mark_safe("</fieldset>\n"))  # noqa: S308 - a constant
         # Every piece above was escaped where it was made.
         return mark_safe("".join(parts))  # noqa: S308
@@ -117,15 +132,22 @@ def _item(item, field: forms.Field, prefix: str = "") -> ItemLayout:
     )
     described = f"id_{name}_helptext" if field.help_text else None
     widget = field.widget
+    note_id = f"note-{name}"
+    # The note is read first: it says where the answer shown came from.
+    noted = " ".join(filter(None, (note_id, described or widget.attrs.get("aria-describedby"))))
     if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         kind = "checkbox" if isinstance(widget, forms.CheckboxSelectMultiple) else "radio"
-        head = format_html(
-            '{}<div id="div_id_{}" class="mb-3"><fieldset{}><legend class="form-label fs-6">{}</legend><div>',
-            opening,
-            name,
-            flatatt({"aria-describedby": described} if described else {}),
-            field.label,
-        )
+
+        def choice_head(described_by):
+            return format_html(
+                '{}<div id="div_id_{}" class="mb-3"><fieldset{}>'
+                '<legend class="form-label fs-6">{}</legend><div>',
+                opening,
+                name,
+                flatatt({"aria-describedby": described_by} if described_by else {}),
+                field.label,
+            )
+
         choices = tuple(
             _Choice(
                 str(value),
@@ -143,7 +165,13 @@ def _item(item, field: forms.Field, prefix: str = "") -> ItemLayout:
             for index, (value, label) in enumerate(widget.choices)
         )
         return ItemLayout(
-            item.code, "choice", head, choices, format_html("</div>{}</fieldset></div>", helptext)
+            item.code,
+            "choice",
+            choice_head(described),
+            choices,
+            format_html("</div>{}</fieldset></div>", helptext),
+            head_noted=choice_head(noted),
+            note_id=note_id,
         )
     label = format_html(
         '{}<div id="div_id_{}" class="mb-3"><label for="id_{}" class="form-label">{}</label>',
@@ -152,22 +180,46 @@ def _item(item, field: forms.Field, prefix: str = "") -> ItemLayout:
         name,
         field.label,
     )
-    extra = {"id": f"id_{name}", "aria-describedby": described}
     if isinstance(widget, forms.Textarea):
-        head = format_html(
-            '{}<textarea name="{}"{}>', label, name, _attrs(widget.attrs, "textarea form-control", **extra)
-        )
+
+        def textarea_head(described_by):
+            extra = {"id": f"id_{name}", "aria-describedby": described_by}
+            return format_html(
+                '{}<textarea name="{}"{}>',
+                label,
+                name,
+                _attrs(widget.attrs, "textarea form-control", **extra),
+            )
+
         # The length counter, filled in by interview.js as the clinician types.
         counter = format_html('<div id="count-{}" class="char-count small text-body-secondary"></div>', name)
-        return ItemLayout(item.code, "textarea", head, foot=format_html("{}{}</div>", counter, helptext))
-    head = format_html(
-        '{}<input type="{}" name="{}"{}',
-        label,
-        widget.input_type,
-        name,
-        _attrs(widget.attrs, f"{widget.input_type}input form-control", **extra),
+        return ItemLayout(
+            item.code,
+            "textarea",
+            textarea_head(described),
+            foot=format_html("{}{}</div>", counter, helptext),
+            head_noted=textarea_head(noted),
+            note_id=note_id,
+        )
+
+    def input_head(described_by):
+        extra = {"id": f"id_{name}", "aria-describedby": described_by}
+        return format_html(
+            '{}<input type="{}" name="{}"{}',
+            label,
+            widget.input_type,
+            name,
+            _attrs(widget.attrs, f"{widget.input_type}input form-control", **extra),
+        )
+
+    return ItemLayout(
+        item.code,
+        "input",
+        input_head(described),
+        foot=format_html("{}</div>", helptext),
+        head_noted=input_head(noted),
+        note_id=note_id,
     )
-    return ItemLayout(item.code, "input", head, foot=format_html("{}</div>", helptext))
 
 
 def build_layout(definition, form_class, language: str, prefix: str = "") -> InterviewLayout:

@@ -13,7 +13,7 @@ from assessments.interviews.models import Interview
 from assessments.patients.models import MedicationEntry, Patient
 from assessments.questionsets.services import version_clone, version_definition_save, version_publish
 from tests.conftest import PASSWORD, make_user
-from tests.e2e.conftest import AXE
+from tests.e2e.conftest import AXE, log_in
 from tests.e2e.interview_driver import cadi_items, fill, wait_saved
 from tests.factories import draft_interview, finalized_interview, patient_for, taper, vignette
 
@@ -380,6 +380,35 @@ def test_it_corrects_a_medication_entry_and_refuses_future_sessions(live_server,
     expect(page.locator("html")).to_have_attribute("lang", "pl")
     assert page.locator("#id_date").input_value() == TODAY.isoformat()
     assert page.locator("#id_session_date").input_value() == TODAY.isoformat()
+
+
+# --- Issue 13, item 3 (spec 6.5): prefilled answers shown as prefilled ---------------
+def test_it_marks_answers_prefilled_from_the_medication_record_until_changed(
+    live_server, page, clinician, patient, axe_check
+):
+    log_in(page, live_server.url, clinician.username)
+    page.goto(f"{live_server.url}/patients/{patient.uuid}/")
+    page.get_by_role("button", name="Start session and interview").click()
+    days = page.locator("#id_days_since_dose_change")
+    expect(days).to_have_value("10")
+    reduced = (TODAY - datetime.timedelta(days=10)).isoformat()
+    note = f"Prefilled from the medication record (Lorazepam, reduced on {reduced})"
+    expect(page.locator("#note-days_since_dose_change")).to_be_visible()
+    expect(page.locator("#note-days_since_dose_change")).to_contain_text(note)
+    # What a screen reader announces with the field: the note, then the help text.
+    expect(days).to_have_accessible_description(re.compile(re.escape(note)))
+    med_status = page.locator("#div_id_med_status fieldset")
+    expect(med_status).to_have_accessible_description(re.compile(re.escape(note)))
+    assert axe_check(page) == []
+
+    days.fill("14")  # editable like any answer; the note goes once the change is saved
+    days.press("Tab")
+    wait_saved(page)
+    page.reload()
+    expect(days).to_have_value("14")
+    expect(page.locator("#note-days_since_dose_change")).to_have_count(0)
+    expect(days).not_to_have_accessible_description(re.compile("Prefilled"))
+    expect(med_status).to_have_accessible_description(re.compile(re.escape(note)))
 
 
 # --- Item 8 -------------------------------------------------------------------------
