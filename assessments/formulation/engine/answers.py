@@ -15,6 +15,7 @@ from .records import NONE_OPTION, SCALE_MAX, Item
 SINGLE, MULTI, NUMBER, TEXT = 0, 1, 2, 3
 _KINDS = {"single": SINGLE, "multi": MULTI, "scale": NUMBER, "integer": NUMBER, "text": TEXT}
 _QUESTION_SET = re.compile(r"([a-z][a-z0-9_]{0,63})(?:@([1-9][0-9]{0,8}))?")
+_NOTHING: frozenset[object] = frozenset()
 # (kind, allowed option codes, low, high, max text length)
 Spec: TypeAlias = tuple[int, frozenset[str], int, int, int]
 
@@ -25,39 +26,55 @@ class AnswerChecker:
         # code -> (kind, allowed option codes, low, high, max text length); a tuple
         # unpack is the cheapest per-answer lookup Python offers.
         self.specs: dict[str, Spec] = {}
+        # The fast path's tables: a single item's options, a number item's range. A
+        # text value is checked against the first, a whole number against the second.
+        self.options: dict[str, frozenset[str]] = {}
+        self.ranges: dict[str, range] = {}
         for code, item in items.items():
             # Bounds matter for numbers only; every integer item has both (definition.py).
             low, high = (0, SCALE_MAX) if item.type == "scale" else (item.minimum or 0, item.maximum or 0)
-            self.specs[code] = (_KINDS[item.type], frozenset(item.option_codes), low, high, item.max_length)
+            kind = _KINDS[item.type]
+            self.specs[code] = (kind, frozenset(item.option_codes), low, high, item.max_length)
+            if kind == SINGLE:
+                self.options[code] = frozenset(item.option_codes)
+            elif kind == NUMBER:
+                self.ranges[code] = range(low, high + 1)
 
     def answered(self, answers: object) -> dict[str, Any] | None:
         """The answered items ({code: value}, nulls dropped) if every answer is
         valid, else None. One pass serves both jobs, since it runs on every call."""
         if type(answers) is not dict:
             return None
-        specs = self.specs
-        answered: dict[str, Any] = {}
+        specs, options, ranges = self.specs, self.options, self.ranges
+        nulls = False
         for code, value in answers.items():
+            # Most answers are an option code or a rating: one lookup each. The class
+            # test comes first, so a list (unhashable) never meets a set, and a bool
+            # or a float equal to a whole number (True == 1, 2.0 == 2) is never taken
+            # for one. Anything else, refusals included, takes the full check below.
+            value_type = value.__class__
+            if value_type is str:
+                if value in options.get(code, _NOTHING):
+                    continue
+            elif value_type is int:
+                if value in ranges.get(code, _NOTHING):
+                    continue
             spec = specs.get(code)
             if spec is None:
                 return None
             if value is None:
+                nulls = True
                 continue
-            kind, allowed, low, high, length = spec
-            value_type = type(value)
-            if kind == SINGLE:
-                if value_type is not str or value not in allowed:
-                    return None
-            elif kind == NUMBER:
-                # `type is int` also refuses True/False, which are ints to Python.
-                if value_type is not int or not low <= value <= high:
-                    return None
-            elif kind == MULTI:
+            kind, allowed, _, _, length = spec
+            if kind == MULTI:
                 if not _multi_ok(value, allowed):
                     return None
-            elif value_type is not str or len(value) > length or not storable_text(value):
+            elif kind != TEXT or value_type is not str or len(value) > length or not storable_text(value):
                 return None
-            answered[code] = value
+        answered = answers.copy()
+        if nulls:  # a null is an unanswered item: dropped
+            for code in [code for code, value in answered.items() if value is None]:
+                del answered[code]
         return answered
 
     def errors(self, answers: object) -> dict[str, str]:

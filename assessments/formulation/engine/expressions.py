@@ -17,7 +17,7 @@ from typing import Any
 import rule_engine
 from rule_engine import DataType
 
-from .translate import ExpressionError, translate
+from .translate import ExpressionError, Translated, translate
 
 __all__ = ["CompiledExpression", "ExpressionError", "compile_expression", "make_context"]
 
@@ -28,6 +28,7 @@ class CompiledExpression:
     rule: rule_engine.Rule  # kept as the reference implementation for tests
     evaluate: Callable[[dict[str, Any]], Any]
     symbols: tuple[str, ...]  # symbols the expression reads, first use first
+    translated: Translated  # its generated source, to compile with others (evaluate_all)
 
 
 MAX_EXPRESSION_CHARS = 2000
@@ -62,7 +63,7 @@ def compile_expression(
     if root.result_type not in (DataType.BOOLEAN, DataType.UNDEFINED):
         raise ExpressionError("must be a true/false condition")
     try:
-        evaluate, symbols = translate(root, choices)
+        translated = translate(root, choices)
     except RecursionError:
         raise ExpressionError("is nested too deeply") from None
-    return CompiledExpression(text, rule, evaluate, symbols)
+    return CompiledExpression(text, rule, translated.evaluate, translated.symbols, translated)

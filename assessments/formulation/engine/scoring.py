@@ -8,6 +8,7 @@ answers, so the same answers always give byte-identical JSON.
 """
 
 from collections.abc import Callable
+from itertools import compress, filterfalse
 from typing import Any, TypeAlias
 
 from .expressions import CompiledExpression
@@ -23,6 +24,7 @@ from .records import (
     Option,
     Recommendation,
 )
+from .translate import evaluate_all
 from .visibility import Condition, drop_hidden
 
 ENGINE_VERSION = "1.0.0"
@@ -42,7 +44,7 @@ CONFIDENCE = ("low", "moderate", "high")
 Template: TypeAlias = tuple[str, Localized, str, float, float]
 # The same as the hot loop reads it: (id, labels, direction, contribution, points to
 # craving, points to anxiety).
-Row: TypeAlias = tuple[str, Localized, str, float, float, float]
+Row: TypeAlias = tuple[str, str, str, float, float, float]
 # A single or scale item: answer -> templates (rows); a multi item: (per option, by count).
 Table: TypeAlias = dict[Any, tuple[Any, ...]] | tuple[dict[str, tuple[Any, ...]], tuple[tuple[Any, ...], ...]]
 Evaluate: TypeAlias = Callable[[dict[str, Any]], Any]
@@ -71,9 +73,11 @@ class Scorer:
             for index, section in enumerate(s for s in definition.sections if s.core)
             for code in section.items
         }
-        self.scored: tuple[ScoredItem, ...] = tuple(
-            entry for entry in map(self._scored_entry, self.items.values()) if entry
-        )
+        # Per language, so that the hot loop reads each label as plain text.
+        self.scored: dict[str, tuple[ScoredItem, ...]] = {
+            lang: tuple(entry for item in self.items.values() if (entry := self._scored_entry(item, lang)))
+            for lang in definition.languages
+        }
         self.conditional: tuple[tuple[str, Condition], ...] = tuple(
             (code, item.visible_if) for code, item in self.items.items() if item.visible_if
         )
@@ -92,7 +96,13 @@ class Scorer:
         self.flag_rules: tuple[FlagRule, ...] = tuple(
             self._flag_rule(rule, expr) for rule, expr in compound if rule.direction == "flag"
         )
+        # Every flag rule's condition in one call (they are all checked every time).
+        self.evaluate_flags = evaluate_all(
+            [expr.translated for rule, expr in compound if rule.direction == "flag"]
+        )
         self.superseded = {code: flag.supersedes for code, flag in self.flags.items()}
+        self.superseding = frozenset(code for code, flag in self.flags.items() if flag.supersedes)
+        self.flag_position = {code: position for position, code in enumerate(self.flags)}
         self.lowering = frozenset(code for code, flag in self.flags.items() if flag.lowers_confidence)
         self.ceilings = {
             code: CONFIDENCE.index(flag.confidence_at_most)
@@ -107,11 +117,16 @@ class Scorer:
         # Flags that discount evidence are decided before scoring (compiled.py makes
         # sure their rules read answers only); their rules are the "early" ones.
         self.discounting = frozenset(item.discount[0] for item in self.items.values() if item.discount)
-        self.early = tuple(i for i, rule in enumerate(self.flag_rules) if rule[3] in self.discounting)
+        self.early = tuple((rule[0], rule[3]) for rule in self.flag_rules if rule[3] in self.discounting)
+        # Item tables with the discounts of a set of raised flags applied, made on
+        # first use. A race only makes the same tuple twice; dict stores are atomic.
+        self.scored_while: dict[tuple[str, frozenset[str]], tuple[ScoredItem, ...]] = {}
         order = definition.recommendation_order
         self.recommendation_rank: dict[str, int] | None = (
             {code: rank for rank, code in enumerate(order)} if order else None
         )
+        self.focus_rank = self.recommendation_rank[FOCUS_SLOT] if self.recommendation_rank else 0
+        self.flag_recommendation = {code: flag.recommendation for code, flag in self.flags.items()}
 
     # --- load time ---------------------------------------------------------------
     def _reference_points(
@@ -174,8 +189,8 @@ class Scorer:
             return None
         return (code, item.type, table) if table else None
 
-    def _scored_entry(self, item: Item) -> ScoredItem | None:
-        """(code, kind, table of rows, discount, core section index or None)."""
+    def _scored_entry(self, item: Item, lang: str) -> ScoredItem | None:
+        """(code, kind, table of rows in `lang`, discount, core section index or None)."""
         entry = self._item_table(item)
         if entry is None:
             return None
@@ -183,8 +198,8 @@ class Scorer:
         discount = None
         if item.discount is not None:
             flag, factor, directions, note = item.discount
-            discount = (flag, _as_rows(self._discounted(table, kind, factor, directions, note), kind))
-        return (code, kind, _as_rows(table, kind), discount, self.core_section_of.get(code))
+            discount = (flag, _as_rows(self._discounted(table, kind, factor, directions, note), kind, lang))
+        return (code, kind, _as_rows(table, kind, lang), discount, self.core_section_of.get(code))
 
     def _discounted(
         self, table: Any, kind: str, factor: float, directions: frozenset[str], note: Localized
@@ -213,6 +228,18 @@ class Scorer:
             for direction, weight in (("craving", option.craving), ("anxiety", option.anxiety))
             if weight
         )
+
+    def _scored_while(self, lang: str, discounting: frozenset[str]) -> tuple[ScoredItem, ...]:
+        scored = self.scored_while.get((lang, discounting))
+        if scored is None:
+            scored = tuple(
+                (code, kind, discount[1], None, section)
+                if discount is not None and discount[0] in discounting
+                else (code, kind, table, discount, section)
+                for code, kind, table, discount, section in self.scored[lang]
+            )
+            self.scored_while[lang, discounting] = scored
+        return scored
 
     def _reads(self, expression: CompiledExpression) -> tuple[str, ...]:
         """The items a rule reads, first use first: its evidence when it fires."""
@@ -251,27 +278,45 @@ class Scorer:
         context.update(clean)
         for code, item, days, default in self.windows:
             context[code] = days.get(clean.get(item), default)
-        early = {}
-        if self.early:
-            flag_rules = self.flag_rules
-            early = {index: flag_rules[index][0](context) for index in self.early}
-        discounting = {self.flag_rules[index][3] for index, raised in early.items() if raised}
+        # The items whose evidence counts less while a raised flag says so, as one
+        # precomputed variant of the item tables per set of such flags.
+        discounting = frozenset(flag for evaluate, flag in self.early if evaluate(context))
+        scored = self._scored_while(lang, discounting) if discounting else self.scored[lang]
         fired: list[dict[str, Any]] = []
         append = fired.append  # hot loop: local names, no helper calls per rule
         craving = anxiety = core_craving = core_anxiety = 0.0
         # Evidence from the core sections alone, and which of them carry any (6.2).
         core_hit: set[int] = set()
         answer_of = clean.get
-        for code, kind, table, discount, section in self.scored:
+        for code, kind, table, _, section in scored:
             value = answer_of(code)
             if value is None:
                 continue
-            if discount is not None and discount[0] in discounting:
-                table = discount[1]
             if kind != MULTI:
-                rows = table.get(value)
-                if rows is None:
+                # At most one row per direction, so the item's points, summed at load
+                # time, add exactly as its rows one by one would.
+                bundle = table.get(value)
+                if bundle is None:
                     continue
+                to_craving, to_anxiety, labelled = bundle
+                craving += to_craving
+                anxiety += to_anxiety
+                if section is not None:
+                    core_craving += to_craving
+                    core_anxiety += to_anxiety
+                    core_hit.add(section)
+                for rule_id, label, direction, contribution in labelled:
+                    append(
+                        {
+                            "id": rule_id,
+                            "label": label,
+                            "direction": direction,
+                            "contribution": contribution,
+                            "flag": None,
+                            "evidence": [{"item": code, "answer": value}],
+                        }
+                    )
+                continue
             else:
                 per_option, by_count = table
                 rows = by_count[len(value) - (NONE_OPTION in value)]
@@ -284,7 +329,7 @@ class Scorer:
                 core_hit.add(section)
             # Each row adds its weight to one direction and 0.0 to the other: the sums
             # come out exactly as a per-direction branch would add them, in order.
-            for rule_id, labels, direction, contribution, to_craving, to_anxiety in rows:
+            for rule_id, label, direction, contribution, to_craving, to_anxiety in rows:
                 craving += to_craving
                 anxiety += to_anxiety
                 if section is not None:
@@ -293,7 +338,7 @@ class Scorer:
                 append(
                     {
                         "id": rule_id,
-                        "label": labels[lang],
+                        "label": label,
                         "direction": direction,
                         "contribution": contribution,
                         "flag": None,
@@ -327,25 +372,27 @@ class Scorer:
         result = self._mix(craving, anxiety, clean, core_points, core_hit)
         context.update(result)
         raised: list[str] = []
-        for index, (evaluate, items, template, flag) in enumerate(self.flag_rules):
-            if early[index] if index in early else evaluate(context):
-                append(
-                    {
-                        "id": template[0],
-                        "label": template[1][lang],
-                        "direction": "flag",
-                        "contribution": 0.0,
-                        "flag": flag,
-                        "evidence": _evidence_of(items, clean),
-                    }
-                )
-                raised.append(flag)
+        # The early rules read answers only (compiled.py), which the mix did not
+        # change, so evaluating them again gives what they gave before scoring.
+        for _, items, template, flag in compress(self.flag_rules, self.evaluate_flags(context)):
+            append(
+                {
+                    "id": template[0],
+                    "label": template[1][lang],
+                    "direction": "flag",
+                    "contribution": 0.0,
+                    "flag": flag,
+                    "evidence": _evidence_of(items, clean),
+                }
+            )
+            raised.append(flag)
         flags = self._flags(raised) if raised else []
-        result["confidence"] = self._confidence(result, clean, flags)
+        missing = list(filterfalse(clean.__contains__, self.core_items))
+        result["confidence"] = self._confidence(result, len(missing), flags)
         result["rules"] = fired
         result["flags"] = flags
         result["recommendations"] = self._recommendations(result["dominant"], flags, lang)
-        result["missing"] = [code for code in self.core_items if code not in clean]
+        result["missing"] = missing
         result["question_set"] = self.reference
         result["engine_version"] = ENGINE_VERSION
         return result
@@ -406,15 +453,20 @@ class Scorer:
         }
 
     def _flags(self, raised: list[str]) -> list[str]:
-        dropped = {other for code in raised for other in self.superseded[code]}
-        return [code for code in self.flags if code in raised and code not in dropped]
+        """The raised flags, each once, in the definition's order, less those a
+        raised flag supersedes."""
+        unique = sorted(set(raised), key=self.flag_position.__getitem__)
+        if not self.superseding.intersection(unique):
+            return unique
+        dropped = {other for code in unique for other in self.superseded[code]}
+        return [code for code in unique if code not in dropped]
 
-    def _confidence(self, result: dict[str, Any], clean: dict[str, Any], flags: list[str]) -> str:
+    def _confidence(self, result: dict[str, Any], missing: int, flags: list[str]) -> str:
         dominant, share = result["dominant"], result["craving_share"]
         if dominant == "insufficient":
             return "low"
-        answered = len(self.core_item_set.intersection(clean))
-        completeness = answered / len(self.core_items) if self.core_items else 1.0
+        core = len(self.core_items)
+        completeness = (core - missing) / core if core else 1.0
         if dominant == "craving":
             margin = share - CRAVING_AT_LEAST
         elif dominant == "anxiety":
@@ -435,23 +487,27 @@ class Scorer:
         return CONFIDENCE[level]
 
     def _recommendations(self, dominant: str, flags: list[str], lang: str) -> list[dict[str, str]]:
+        recommendation = self.flag_recommendation
         chosen: list[tuple[str, Recommendation]] = [(dominant, self.focus[dominant])]
-        chosen += [(code, self.flags[code].recommendation) for code in flags]
+        chosen += [(code, recommendation[code]) for code in flags]
         rank = self.recommendation_rank
         if rank is not None:  # 6.2: in order of urgency, the focus in its own slot
-            chosen.sort(key=lambda pair: rank.get(pair[0], rank[FOCUS_SLOT]))
+            chosen.sort(key=lambda pair: rank.get(pair[0], self.focus_rank))
         return [{"code": rec.code, "text": rec.text[lang], "reason": reason} for reason, rec in chosen]
 
 
-def _as_rows(table: Any, kind: str) -> Any:
-    """An item table with each template as the row the hot loop reads: (id, labels,
-    direction, contribution, points to craving, points to anxiety)."""
+def _as_rows(table: Any, kind: str, lang: str) -> Any:
+    """An item table as the hot loop reads it in `lang`. A multi item's rows are (id,
+    label, direction, contribution, points to craving, points to anxiety), added one
+    by one; a single or scale answer's are (points to craving, points to anxiety,
+    ((id, label, direction, contribution), ...)), since it has at most one row per
+    direction."""
 
     def rows(templates: tuple[Template, ...]) -> tuple[Row, ...]:
         return tuple(
             (
                 rule_id,
-                labels,
+                labels[lang],
                 direction,
                 contribution,
                 weight if direction == "craving" else 0.0,
@@ -460,10 +516,24 @@ def _as_rows(table: Any, kind: str) -> Any:
             for rule_id, labels, direction, weight, contribution in templates
         )
 
+    def bundle(
+        templates: tuple[Template, ...],
+    ) -> tuple[float, float, tuple[tuple[str, str, str, float], ...]]:
+        directions = [template[2] for template in templates]
+        assert len(directions) == len(set(directions)), templates  # what makes the sums exact
+        return (
+            sum((t[3] for t in templates if t[2] == "craving"), 0.0),
+            sum((t[3] for t in templates if t[2] != "craving"), 0.0),
+            tuple(
+                (rule_id, labels[lang], direction, contribution)
+                for rule_id, labels, direction, _, contribution in templates
+            ),
+        )
+
     if kind == MULTI:
         per_option, by_count = table
         return ({key: rows(value) for key, value in per_option.items()}, tuple(map(rows, by_count)))
-    return {key: rows(value) for key, value in table.items()}
+    return {key: bundle(value) for key, value in table.items()}
 
 
 def _evidence_of(items: tuple[str, ...], clean: dict[str, Any]) -> list[dict[str, Any]]:
