@@ -432,6 +432,9 @@ def main(argv=None) -> int:
         if missed:
             print("goals missed:\n  " + "\n  ".join(missed))
             return 1
+        if not rows:  # --only matched nothing: a seed-only run measures no goal
+            print("no page measured (--only matched none)")
+            return 0
         print("every goal met")
         return 0
     finally:

@@ -1,6 +1,7 @@
 """What the patient's chart page shows (medication, sessions, timeline, the forms to add
 to them), for the chart's views and for the session form's refusal, which re-renders it."""
 
+from django.core.paginator import Paginator
 from django.utils import timezone
 
 from assessments.core.errors import summary_from_form
@@ -10,13 +11,18 @@ from assessments.patients.forms import MedicationForm
 from . import selectors
 from .forms import SessionForm
 
+# The session list is paged (newest first); the timeline covers the whole history.
+SESSIONS_PER_PAGE = 20
+
 
 def chart_context(request, patient, **forms):
     entries = list(patient.medication_entries.all())
-    sessions = list(selectors.patient_sessions_overview(patient))
+    sessions = Paginator(selectors.patient_sessions_overview(patient), SESSIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     superseded = {e.supersedes_id for e in entries if e.supersedes_id}
     today = timezone.localdate()
-    timeline = selectors.patient_timeline(sessions=sessions, entries=entries)
+    timeline = selectors.patient_timeline(patient=patient, entries=entries)
     errors = [e for form in forms.values() for e in summary_from_form(form)]
     return {
         "patient": patient,

@@ -144,7 +144,7 @@ def test_it_ignores_unknown_sort_and_status_values(login, clinician):
 
 
 def test_it_plots_one_point_per_current_interview_with_the_dose_then_in_force(clinician, cadi):
-    from assessments.interviews.selectors import patient_sessions, patient_timeline
+    from assessments.interviews.selectors import patient_timeline
     from assessments.interviews.services import interview_amend, interview_finalize
     from tests.conftest import PASSWORD
     from tests.factories import finalized_interview
@@ -162,9 +162,7 @@ def test_it_plots_one_point_per_current_interview_with_the_dose_then_in_force(cl
     original, _ = finalized_interview(patient, clinician, {"clinician_impression": "unclear"}, PASSWORD)
     amendment = interview_amend(interview=original, user=clinician)
     interview_finalize(interview=amendment, user=clinician, password=PASSWORD, incomplete_confirmed=True)
-    points = patient_timeline(
-        sessions=list(patient_sessions(patient)), entries=list(patient.medication_entries.all())
-    )
+    points = patient_timeline(patient=patient, entries=list(patient.medication_entries.all()))
     assert [(p["date"], p["diazepam_mg"]) for p in points] == [
         ((today - datetime.timedelta(days=30)).isoformat(), 20.0),
         (today.isoformat(), 10.0),
