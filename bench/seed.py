@@ -232,6 +232,7 @@ def bulk_sessions(patient_clinician_pairs, version, pool, *, now, days_back, sup
                     Review(
                         formulation=f,
                         interview=f.interview,
+                        patient_id=f.interview.session.patient_id,
                         clinician=f.interview.finalized_by,
                         submitted_at=now - datetime.timedelta(minutes=off),
                         clinician_impression=f.answers.get("clinician_impression", "unclear"),

@@ -33,7 +33,9 @@ ENGINE_TO_IMPRESSION = {
 
 class ReviewQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return restrict_to_patients(self, user, "interview__session__patient__")
+        # Through the review's own copy of its patient: the path through interview and
+        # session cost two index lookups per row (most of the dashboard's pending count).
+        return restrict_to_patients(self, user, "patient__")
 
 
 class Review(TimeStampedModel):
@@ -47,6 +49,9 @@ class Review(TimeStampedModel):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     formulation = models.OneToOneField(Formulation, on_delete=models.PROTECT, related_name="review")
     interview = models.ForeignKey(Interview, on_delete=models.PROTECT, related_name="reviews")
+    # The interview's patient, copied (a session never changes patient), so that the
+    # access rule joins one table rather than three.
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
     clinician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # The review this one follows after a return and an amendment.
     previous = models.OneToOneField(
@@ -115,7 +120,7 @@ class Review(TimeStampedModel):
 
     @property
     def dominant_label(self) -> str:
-        return dict(Dominant.choices).get(self.dominant, self.dominant)
+        return str(Dominant(self.dominant).label) if self.dominant in Dominant.values else self.dominant
 
 
 class ReviewEvent(models.Model):

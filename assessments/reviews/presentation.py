@@ -6,7 +6,9 @@ version adds appear in the filters without a change here; a flag without a
 translated label of its own is shown by its code made readable rather than hidden.
 """
 
-from django.utils.translation import pgettext_lazy
+import functools
+
+from django.utils.translation import get_language, pgettext_lazy
 
 from assessments.formulation.engine.records import KNOWN_FLAGS
 from assessments.formulation.presentation import flag_label
@@ -37,21 +39,31 @@ def severity(code: str) -> str:
 
 
 def flag_badges(codes) -> list[dict]:
-    """Flags as shown in the queue: most severe first, each with its words and colour."""
+    """Flags as shown in the queue: most severe first, each with its words and colour.
+
+    The queue shows fifty rows of a handful of flag sets, so each set's badges are made
+    once per language, with their texts already translated (resolving a lazy text per
+    badge per row was a good part of the page). The cache is bounded and lru_cache is
+    thread-safe; the badges are read-only, so callers share them."""
+    return list(_badges(get_language(), tuple(codes)))
+
+
+@functools.lru_cache(maxsize=512)
+def _badges(language: str | None, codes: tuple[str, ...]) -> tuple[dict, ...]:
     known = {code: index for index, code in enumerate(KNOWN_FLAGS)}
     ordered = sorted(
         dict.fromkeys(codes), key=lambda c: (SEVERITY_ORDER[severity(c)], known.get(c, len(known)), c)
     )
-    return [
+    return tuple(
         {
             "code": code,
-            "label": flag_label(code),
+            "label": str(flag_label(code)),
             "severity": severity(code),
-            "severity_word": SEVERITY_WORD[severity(code)],
+            "severity_word": str(SEVERITY_WORD[severity(code)]),
             "css": SEVERITY_CSS[severity(code)],
         }
         for code in ordered
-    ]
+    )
 
 
 def flag_filter_choices() -> list[tuple[str, str]]:

@@ -37,6 +37,7 @@ def review_submit(*, formulation, user) -> Review:
     review = Review.objects.create(
         formulation=formulation,
         interview=interview,
+        patient_id=interview.session.patient_id,
         clinician=user,
         previous=previous,
         submitted_at=timezone.now(),

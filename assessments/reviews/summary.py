@@ -18,7 +18,7 @@ from assessments.patients.models import restrict_to_patients
 
 from .models import IMPRESSION_CODES, SUMMARY_PAIRS, Review, ReviewDayStats, summary_count_columns
 
-PATIENT_CLINICIAN = "interview__session__patient__primary_clinician_id"
+PATIENT_CLINICIAN = "patient__primary_clinician_id"
 COLUMNS = summary_count_columns()
 
 

@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from assessments.accounts.permissions import role_required, signed_in
 from assessments.accounts.roles import Role
 from assessments.core import audit
 from assessments.core.access import get_visible_or_404
+from assessments.core.paging import window_page
 from assessments.core.texts import current_language
 from assessments.formulation.models import Dominant
 from assessments.formulation.presentation import formulation_display
@@ -49,9 +49,7 @@ def _review(request, review_uuid, *, audit=True) -> Review:
 def review_queue(request):
     filters = {key: request.GET.get(key, "") for key in ("clinician", "dominant", "flag")}
     # Urgent items sort first, so the first page always shows them.
-    queue = Paginator(selectors.review_queue(user=request.user, **filters), 50).get_page(
-        request.GET.get("page")
-    )
+    queue = window_page(selectors.review_queue(user=request.user, **filters), request.GET.get("page"), 50)
     audit.record_listing("review_queue", [r.interview.session.patient.uuid for r in queue])
     query = urlencode({key: value for key, value in filters.items() if value})
     clinicians = get_user_model().objects.filter(pk__in=selectors.supervised_clinician_ids(request.user))

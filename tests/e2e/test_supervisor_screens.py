@@ -167,6 +167,7 @@ def _decided_reviews(formulation, supervisor, pairs_by_month: dict) -> None:
         Review(
             formulation=copy,
             interview=copy.interview,
+            patient_id=copy.interview.session.patient_id,
             clinician=copy.interview.finalized_by,
             submitted_at=timezone.make_aware(when),
             clinician_impression=clinician,
