@@ -85,7 +85,7 @@ def patient_timeline(*, patient: Patient, entries) -> list[dict]:
     One query of plain values for the whole history, not the session list's model
     objects: a patient followed for years has hundreds of sessions, and making and
     rendering an object for each was most of the patient page's time."""
-    rows = (
+    rows = list(
         Formulation.objects.filter(
             interview__session__patient=patient, interview__status=Interview.Status.FINALIZED
         )
@@ -100,7 +100,6 @@ def patient_timeline(*, patient: Patient, entries) -> list[dict]:
             "interview_id", "interview__amends_id", "interview__session__date", "dominant", "craving_share"
         )
     )
-    rows = list(rows)
     superseded = {amends for _, amends, _, _, _ in rows if amends is not None}
     history = sorted(current_entries(entries), key=lambda e: (e.date, e.created_at))
     labels = dict(Formulation._meta.get_field("dominant").flatchoices)
