@@ -12,18 +12,15 @@ from django.utils.translation import gettext as _
 
 from assessments.formulation.engine import CompiledQuestionSet, DefinitionError, load_definition
 from assessments.formulation.engine.answers import storable_text
-from assessments.formulation.engine.records import CODE, DOMINANT_STATES, KNOWN_FLAGS
+from assessments.formulation.engine.records import (
+    CODE,
+    CONFIDENCE_LEVELS,
+    DOMINANT_STATES,
+    EXPECTATION_KEYS,
+    KNOWN_FLAGS,
+)
 
-EXPECT_KEYS = {
-    "dominant",
-    "flags_include",
-    "flags_exclude",
-    "confidence",
-    "rules_include",
-    "rules_exclude",
-    "recommendations_start",
-}
-CONFIDENCE_LEVELS = ("low", "moderate", "high")
+EXPECT_KEYS = frozenset(EXPECTATION_KEYS)
 CASE_KEYS = {"id", "story", "answers", "expect"}
 
 

@@ -59,16 +59,22 @@ def _value(item):
     return st.none() | st.text(max_size=3)
 
 
-CONTEXTS = st.fixed_dictionaries(
-    {
-        **{code: _value(item) for code, item in ITEMS.items()},
-        "craving_score": st.integers(0, 100),
-        "anxiety_score": st.integers(0, 100),
-        "craving_share": st.none() | st.integers(0, 100),
-        "anxiety_share": st.none() | st.integers(0, 100),
-        "dominant": st.sampled_from(["craving", "anxiety", "mixed", "insufficient"]),
-    }
-)
+def _contexts(items, windows=()):
+    """Every item's possible answers, the windows' day counts and the computed mix."""
+    return st.fixed_dictionaries(
+        {
+            **{code: _value(item) for code, item in items.items()},
+            **{code: st.sampled_from([28, 42]) for code in windows},
+            "craving_score": st.integers(0, 100),
+            "anxiety_score": st.integers(0, 100),
+            "craving_share": st.none() | st.integers(0, 100),
+            "anxiety_share": st.none() | st.integers(0, 100),
+            "dominant": st.sampled_from(["craving", "anxiety", "mixed", "insufficient"]),
+        }
+    )
+
+
+CONTEXTS = _contexts(ITEMS)
 
 
 @settings(max_examples=400)
@@ -88,17 +94,7 @@ CHOICES2 = {
     code: frozenset(item.option_codes) for code, item in ITEMS2.items() if item.type in ("single", "multi")
 }
 COMPILED2 = [compile_expression(rule.when, CONTEXT2, CHOICES2) for rule in cadi2().definition.rules]
-CONTEXTS2 = st.fixed_dictionaries(
-    {
-        **{code: _value(item) for code, item in ITEMS2.items()},
-        **{code: st.sampled_from([28, 42]) for code in WINDOWS2},
-        "craving_score": st.integers(0, 100),
-        "anxiety_score": st.integers(0, 100),
-        "craving_share": st.none() | st.integers(0, 100),
-        "anxiety_share": st.none() | st.integers(0, 100),
-        "dominant": st.sampled_from(["craving", "anxiety", "mixed", "insufficient"]),
-    }
-)
+CONTEXTS2 = _contexts(ITEMS2, WINDOWS2)
 
 
 @settings(max_examples=400)

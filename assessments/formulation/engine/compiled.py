@@ -12,7 +12,7 @@ from .answers import AnswerChecker
 from .definition import read_definition
 from .errors import DefinitionError
 from .expressions import CompiledExpression, ExpressionError, compile_expression, make_context
-from .records import CHOICE_TYPES, DOMINANT_STATES, Definition, Formulation, Localized
+from .records import CHOICE_TYPES, DOMINANT_STATES, EXPECTATION_KEYS, Definition, Formulation, Localized
 from .scoring import DERIVED_TYPES, Scorer
 from .visibility import drop_hidden, is_shown
 
@@ -184,7 +184,7 @@ class CompiledQuestionSet:
             # must still load; a malformed expectation only fails the publish gate.
             malformed = [
                 key
-                for key in _EXPECTATIONS
+                for key in EXPECTATION_KEYS
                 if key in expect
                 and (not isinstance(expect[key], list) or not all(isinstance(v, str) for v in expect[key]))
             ]
@@ -208,18 +208,6 @@ class CompiledQuestionSet:
             for case in self.definition.test_cases
             for message in self.validate(case["answers"]).values()
         ]
-
-
-# What a test case may expect, each a list of codes.
-_EXPECTATIONS = (
-    "dominant",
-    "flags_include",
-    "flags_exclude",
-    "confidence",
-    "rules_include",
-    "rules_exclude",
-    "recommendations_start",
-)
 
 
 def _further_expectations(result: Formulation, expect: Mapping[str, Any]) -> list[str]:

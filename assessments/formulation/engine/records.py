@@ -219,6 +219,17 @@ ITEM_KEYS = {
     "required",
     "discount",
 }
+# What a definition's test case may expect, each a list of codes (compiled.py runs
+# them; the question-set admin's checks name the keys).
+EXPECTATION_KEYS = (
+    "dominant",
+    "flags_include",
+    "flags_exclude",
+    "confidence",
+    "rules_include",
+    "rules_exclude",
+    "recommendations_start",
+)
 OPTION_KEYS = {"code", "label", "craving", "anxiety", "evidence_label", "rationale"}
 BREADTH_KEYS = {"id", "min", "max", "direction", "weight", "label", "rationale"}
 RULE_KEYS = {"id", "when", "direction", "weight", "flag", "label", "rationale"}
