@@ -72,7 +72,6 @@ def patient_sessions_overview(patient: Patient):
     )
     return (
         ClinicalSession.objects.filter(patient=patient)
-        .select_related("clinician")
         .prefetch_related(Prefetch("interviews", queryset=interviews))
         .order_by("-date", "-created_at")
     )

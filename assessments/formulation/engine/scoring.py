@@ -82,7 +82,6 @@ class Scorer:
             (code, item.visible_if) for code, item in self.items.items() if item.visible_if
         )
         self.core_items = tuple(code for code, item in self.items.items() if item.core)
-        self.core_item_set = frozenset(self.core_items)
         self.core_sections = tuple(section.items for section in definition.sections if section.core)
         self.min_core_sections = min(MIN_CORE_SECTIONS, len(self.core_sections))
         # Unanswered items read as null in expressions, unanswered multi items as [].

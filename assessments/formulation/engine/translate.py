@@ -101,15 +101,6 @@ def _chain(node: Any, node_class: Any, operator: str) -> list[Any]:
     return [node]
 
 
-def _is_optional_number(node: Any) -> bool:
-    return (
-        isinstance(node, re_ast.CoalesceExpression)
-        and isinstance(node.left, re_ast.SymbolExpression)
-        and node.left.scope is None
-        and isinstance(node.right, re_ast.FloatExpression)
-    )
-
-
 def _kind(value: Any) -> type:
     # rule-engine's `==` is False across data types (1 == true is false there).
     kind = type(value)
