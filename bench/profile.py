@@ -62,6 +62,7 @@ def main():
     parser.add_argument("page")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--dump", metavar="FILE", help="also write the profile (pstats) to FILE")
     args = parser.parse_args()
     seed = json.loads((Path(args.dir) / "seed.json").read_text())
     page = next(p for p in seed["pages"] if args.page in p["name"])
@@ -106,6 +107,8 @@ def main():
     for _ in range(args.repeat):
         request()
     profiler.disable()
+    if args.dump:  # for pstats' print_callers: who calls the expensive function
+        profiler.dump_stats(args.dump)
     for key in ("cumulative", "tottime"):
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(key).print_stats(args.top)

@@ -86,6 +86,14 @@ class Review(TimeStampedModel):
             models.Index(fields=["status", "-safety_urgent", "submitted_at"], name="reviews_queue_idx"),
             # Dashboard: per clinician over a date range.
             models.Index(fields=["clinician", "submitted_at"], name="reviews_clinician_date_idx"),
+            # Dashboard: pending and overdue per clinician, counted from this index alone
+            # (the access rule reads the patient), not from the 10,000 pending rows.
+            models.Index(
+                fields=["clinician", "submitted_at"],
+                include=["patient"],
+                condition=Q(status="pending"),
+                name="reviews_pending_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -239,3 +247,18 @@ class ReviewDayStats(models.Model):
     def __str__(self):
         # The count columns are generated (summary_count_columns), unknown to the type checker.
         return f"{self.clinician_id} {self.day}: {getattr(self, 'total', 0)}"
+
+
+class ReviewSummaryState(models.Model):
+    """One row whose token changes in every transaction that changes the summary
+    (ReviewDayStats), so that figures summed from it can be cached under the token they
+    were read at: a reader never needs to know which bucket changed, and a figure
+    cached before a change is simply never asked for again.
+
+    A fresh random token, not a counter: a database rolled back or restored to an
+    earlier state brings back that state's token, which names that state's figures."""
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    def __str__(self):
+        return str(self.token)

@@ -1,8 +1,10 @@
 import datetime
+import hashlib
 import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -17,6 +19,9 @@ from .models import Impression, Notification, Review
 QUEUE_FILTER_FLAGS = tuple(KNOWN_FLAGS)
 DOMINANTS = tuple(Dominant.values)
 FIELDS = ("clinician_impression", "engine_impression", "supervisor_impression")
+# Cached dashboard figures are never stale (see _summary_figures); the timeout only
+# lets the cache forget those of states no longer current.
+DASHBOARD_CACHE_SECONDS = 3600
 PAIRS = (
     ("clinician_impression", "engine_impression"),
     ("clinician_impression", "supervisor_impression"),
@@ -28,13 +33,12 @@ def supervised_clinician_ids(user) -> list[int]:
     return list(Supervision.objects.filter(supervisor=user).values_list("clinician_id", flat=True))
 
 
-def team_reviews(user):
-    """Reviews of the clinicians this supervisor supervises (never their own work)."""
-    return (
-        Review.objects.visible_to(user)
-        .filter(clinician__in=supervised_clinician_ids(user))
-        .exclude(clinician=user)
-    )
+def team_reviews(user, team: list[int] | None = None):
+    """Reviews of the clinicians this supervisor supervises (never their own work);
+    `team`, when the caller already has it, is supervised_clinician_ids(user)."""
+    if team is None:
+        team = supervised_clinician_ids(user)
+    return Review.objects.visible_to(user).filter(clinician__in=team).exclude(clinician=user)
 
 
 def review_queue(*, user, clinician: str = "", dominant: str = "", flag: str = ""):
@@ -125,7 +129,8 @@ def agreement_figures(joint_counts) -> dict:
 
 def dashboard(*, user, clinician: str = "", date_from=None, date_to=None) -> dict:
     """Everything the supervisor dashboard shows, in a fixed number of aggregate queries."""
-    reviews = team_reviews(user)
+    team = supervised_clinician_ids(user)
+    reviews = team_reviews(user, team)
     if clinician and _is_uuid(clinician):
         reviews = reviews.filter(clinician__uuid=clinician)
     # Ranges of aware datetimes rather than `__date` lookups: those cast every row
@@ -136,19 +141,21 @@ def dashboard(*, user, clinician: str = "", date_from=None, date_to=None) -> dic
         reviews = reviews.filter(submitted_at__lt=_day_start(date_to + datetime.timedelta(days=1)))
     # Totals and the monthly and agreement figures come from the summary (one row per
     # clinician and day); only pending reviews, a small set, are counted one by one.
-    stats = summary.team_stats(
-        user=user,
-        team=supervised_clinician_ids(user),
-        clinician_uuid=clinician if clinician and _is_uuid(clinician) else "",
-        date_from=date_from,
-        date_to=date_to,
+    clinician_uuid = clinician if clinician and _is_uuid(clinician) else ""
+    figures = _summary_figures(
+        user=user, team=team, clinician_uuid=clinician_uuid, date_from=date_from, date_to=date_to
     )
-    totals = summary.totals_by_clinician(stats)
+    totals = figures["totals"]
     pending = {
         row["clinician_id"]: row
         for row in reviews.filter(status=Review.Status.PENDING)
         .values("clinician_id")
-        .annotate(pending=Count("pk"), overdue=Count("pk", filter=Q(submitted_at__lt=overdue_cutoff())))
+        # Counted on a column of the partial index (never null), not the id it lacks,
+        # so that PostgreSQL answers from the index alone.
+        .annotate(
+            pending=Count("submitted_at"),
+            overdue=Count("submitted_at", filter=Q(submitted_at__lt=overdue_cutoff())),
+        )
         .order_by()
     }
     per_clinician = [
@@ -164,17 +171,44 @@ def dashboard(*, user, clinician: str = "", date_from=None, date_to=None) -> dic
         .only("uuid", "username")
         .order_by("username")
     ]
+    return {
+        "per_clinician": per_clinician,
+        "months": figures["months"],
+        "agreement": figures["agreement"],
+        "agreement_over_time": figures["agreement_over_time"],
+    }
+
+
+def _summary_figures(*, user, team: list[int], clinician_uuid: str, date_from, date_to) -> dict:
+    """Totals per clinician, dominant mechanisms per month and agreement, summed from the
+    summary. Cached under the summary's state token (summary.state_token) with everything
+    the rows depend on (the viewer, their team, the filters): any write to the summary
+    changes the token, so a cached figure is never stale, only no longer asked for."""
+    token = summary.state_token()
+    key = None
+    if token is not None:
+        scope = f"{token}|{user.pk}|{sorted(team)}|{clinician_uuid}|{date_from}|{date_to}"
+        key = "reviews:dashboard:" + hashlib.sha256(scope.encode()).hexdigest()
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    stats = summary.team_stats(
+        user=user, team=team, clinician_uuid=clinician_uuid, date_from=date_from, date_to=date_to
+    )
+    grouped = summary.grouped_sums(stats)
     months: dict = {}
-    for row in summary.dominants_by_month(stats):
+    for row in summary.dominants_by_month(grouped):
         months.setdefault(row["month"], dict.fromkeys(DOMINANTS, 0))[row["dominant"]] = row["n"]
     # Each pair's confusion matrix, overall and per month, is summed from the summary's
     # pair counts (rows with the impression outside the pair left blank).
-    figures = agreement_figures(summary.impressions_by_month(stats))
-    return {
-        "per_clinician": per_clinician,
+    figures = {
+        "totals": summary.totals_by_clinician(grouped),
         "months": [{"month": m, **counts} for m, counts in months.items()],
-        **figures,
+        **agreement_figures(summary.impressions_by_month(grouped)),
     }
+    if key is not None:
+        cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
+    return figures
 
 
 def notifications_for(user, limit: int = 100) -> list[Notification]:

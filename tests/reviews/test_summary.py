@@ -3,12 +3,15 @@ write gives exactly what counting the reviews gives."""
 
 import datetime
 
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.reviews import selectors, services, summary
-from assessments.reviews.models import Review, ReviewDayStats
+from assessments.accounts.models import Supervision
+from assessments.reviews.models import Review, ReviewDayStats, ReviewSummaryState
 from tests.conftest import PASSWORD, make_user
 
 
@@ -65,3 +68,69 @@ def test_the_summary_follows_the_access_rule_and_the_filters(finalize, superviso
     only_today = selectors.dashboard(user=supervisor, date_from=today, date_to=today)
     assert only_today["per_clinician"][0]["total"] == 3
     assert login(supervisor).get(reverse("review-dashboard")).status_code == 200
+
+
+# The dashboard's figures are cached under the summary's state token (#16): these hold
+# the cache to never serving a figure the summary no longer gives.
+
+
+def _engine_supervisor_n(stats) -> int:
+    return next(a["n"] for a in stats["agreement"] if a["pair"] == ("engine_impression", "supervisor_impression"))
+
+
+def _summary_queries(captured) -> int:
+    return sum("reviews_reviewdaystats" in q["sql"] for q in captured.captured_queries)
+
+
+def test_a_second_dashboard_reads_its_figures_from_the_cache_not_the_summary(finalize, supervisor):
+    _decide_some(finalize, supervisor)
+    with CaptureQueriesContext(connection) as first:
+        figures = selectors.dashboard(user=supervisor)
+    with CaptureQueriesContext(connection) as second:
+        again = selectors.dashboard(user=supervisor)
+    assert _summary_queries(first) == 1 and _summary_queries(second) == 0
+    assert again == figures
+
+
+def test_every_write_to_the_summary_shows_at_once(finalize, supervisor):
+    _, _, c = _decide_some(finalize, supervisor)
+    before = selectors.dashboard(user=supervisor)
+    assert _engine_supervisor_n(before) == 2
+    services.review_endorse(review=c, user=supervisor, password=PASSWORD, impression="mixed")
+    after = selectors.dashboard(user=supervisor)
+    assert _engine_supervisor_n(after) == 3
+    assert [r["pending"] for r in after["per_clinician"]] == [0]
+    # A rebuild (the hourly beat task) is a write too: a bucket changed behind the
+    # services' back shows once rebuilt.
+    ReviewDayStats.objects.all().delete()
+    assert _engine_supervisor_n(selectors.dashboard(user=supervisor)) == 3  # not yet rebuilt
+    summary.rebuild()
+    assert _engine_supervisor_n(selectors.dashboard(user=supervisor)) == 3
+    Review.objects.filter(pk=c.pk).update(supervisor_impression="")
+    summary.rebuild()
+    assert _engine_supervisor_n(selectors.dashboard(user=supervisor)) == 2
+
+
+def test_cached_figures_are_kept_apart_per_viewer_and_filter(finalize, supervisor, clinician):
+    _decide_some(finalize, supervisor)
+    assert selectors.dashboard(user=supervisor)["per_clinician"][0]["total"] == 3
+    outsider = make_user("other_supervisor", "supervisor")
+    assert selectors.dashboard(user=outsider)["per_clinician"] == []
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assert selectors.dashboard(user=supervisor, date_from=tomorrow)["per_clinician"] == []
+    assert selectors.dashboard(user=supervisor, clinician=str(outsider.uuid))["per_clinician"] == []
+    # The outsider takes on the clinician: a new team, new figures.
+    Supervision.objects.create(supervisor=outsider, clinician=clinician)
+    assert selectors.dashboard(user=outsider)["per_clinician"][0]["total"] == 3
+
+
+def test_without_its_state_row_the_summary_is_read_every_time(finalize, supervisor):
+    _decide_some(finalize, supervisor)
+    ReviewSummaryState.objects.all().delete()
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            assert selectors.dashboard(user=supervisor)["per_clinician"][0]["total"] == 3
+        assert _summary_queries(captured) == 1
+    _, _, d = finalize("P1-clear-craving", "mainly_craving")  # a write brings the row back
+    assert ReviewSummaryState.objects.count() == 1
+    assert selectors.dashboard(user=supervisor)["per_clinician"][0]["total"] == 4
