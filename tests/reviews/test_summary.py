@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.reviews import selectors, services, summary
 from assessments.accounts.models import Supervision
+from assessments.reviews import selectors, services, summary
 from assessments.reviews.models import Review, ReviewDayStats, ReviewSummaryState
 from tests.conftest import PASSWORD, make_user
 
@@ -75,7 +75,9 @@ def test_the_summary_follows_the_access_rule_and_the_filters(finalize, superviso
 
 
 def _engine_supervisor_n(stats) -> int:
-    return next(a["n"] for a in stats["agreement"] if a["pair"] == ("engine_impression", "supervisor_impression"))
+    return next(
+        a["n"] for a in stats["agreement"] if a["pair"] == ("engine_impression", "supervisor_impression")
+    )
 
 
 def _summary_queries(captured) -> int:
