@@ -24,7 +24,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.utils.module_loading import import_string  # noqa: E402
 
 from assessments.interviews.models import Interview  # noqa: E402
@@ -102,6 +102,14 @@ def main():
     for _ in range(args.repeat):
         request()
     print(f"mean {1000 * (time.perf_counter() - started) / args.repeat:.1f} ms per request (no profiler)")
+    if page["role"]:  # what the same user pays on a view that does nothing (bench/floor_urls.py)
+        with override_settings(ROOT_URLCONF="bench.floor_urls"):
+            assert client.get("/floor/", secure=True).status_code == 200
+            started = time.perf_counter()
+            for _ in range(args.repeat):
+                client.get("/floor/", secure=True)
+            floor = 1000 * (time.perf_counter() - started) / args.repeat
+        print(f"floor {floor:.1f} ms per request: the same middleware, session and sign-in, an empty view")
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(args.repeat):

@@ -50,31 +50,55 @@ def patient_sessions(patient: Patient):
 
 
 def patient_sessions_overview(patient: Patient):
-    """The sessions as the patient page lists them: no JSON is loaded. With 200
-    sessions, loading each interview's question-set definition (and every answer set
-    and result) took most of a second; the page shows codes, statuses and shares."""
-    formulations = Formulation.objects.only(
-        "uuid", "interview_id", "dominant", "craving_share", "created_at"
-    ).order_by("-created_at")
-    interviews = (
-        Interview.objects.select_related("question_set_version__question_set")
-        .only(
+    """The patient's sessions, newest first, as plain values to be paged; the page's
+    interviews and formulations come from session_rows(). No JSON and no model object:
+    with 200 sessions, loading each interview's question-set definition took most of a
+    second, and prefetching model objects (a queryset made per session and interview)
+    still took most of the page's time."""
+    sessions = ClinicalSession.objects.filter(patient=patient)
+    return sessions.order_by("-date", "-created_at").values("id", "date")
+
+
+def session_rows(sessions) -> list[dict]:
+    """The sessions of one page ({id, date}) with their interviews in order of creation,
+    each with its latest formulation: two queries of plain values whatever the page."""
+    by_session: dict[int, dict] = {s["id"]: {"date": s["date"], "interviews": []} for s in sessions}
+    interviews = list(
+        Interview.objects.filter(session_id__in=by_session)
+        .order_by("created_at")
+        .values(
+            "id",
             "uuid",
             "session_id",
             "status",
             "amends_id",
-            "created_at",
             "question_set_version__number",
             "question_set_version__question_set__slug",
         )
-        .prefetch_related(Prefetch("formulations", queryset=formulations))
-        .order_by("created_at")
     )
-    return (
-        ClinicalSession.objects.filter(patient=patient)
-        .prefetch_related(Prefetch("interviews", queryset=interviews))
-        .order_by("-date", "-created_at")
-    )
+    latest: dict[int, dict] = {}
+    for formulation in (
+        Formulation.objects.filter(interview_id__in=[i["id"] for i in interviews])
+        .order_by("-created_at")
+        .values("interview_id", "uuid", "dominant")
+    ):
+        latest.setdefault(formulation["interview_id"], formulation)
+    statuses = dict(Interview.Status.choices)
+    dominants = dict(Formulation._meta.get_field("dominant").flatchoices)
+    for interview in interviews:
+        shown = latest.get(interview["id"])
+        by_session[interview["session_id"]]["interviews"].append(
+            {
+                "uuid": interview["uuid"],
+                "ref": f"{interview['question_set_version__question_set__slug']}@"
+                f"{interview['question_set_version__number']}",
+                "status_text": statuses.get(interview["status"], interview["status"]),
+                "amends_id": interview["amends_id"],
+                "formulation": shown
+                and {"uuid": shown["uuid"], "dominant_text": dominants.get(shown["dominant"])},
+            }
+        )
+    return list(by_session.values())
 
 
 def patient_timeline(*, patient: Patient, entries) -> list[dict]:

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -228,3 +229,73 @@ def test_it_prefills_the_half_life_from_the_latest_change_before_the_session(cli
     add("diazepam", "stop", 0, day - datetime.timedelta(days=2))
     prefill = medication_prefill(entries=list(patient.medication_entries.all()), today=day)
     assert prefill == {"med_status": "discontinued", "days_since_dose_change": 2, "drug_half_life": "long"}
+
+
+@pytest.mark.parametrize(
+    ("language", "dose", "insufficient"), [("en", "20.0", "Insufficient evidence"), ("pl", "20,0", None)]
+)
+def test_the_timeline_table_gives_each_point_localized_with_dashes_for_no_mix(
+    login, clinician, cadi, language, dose, insufficient
+):
+    """The table is built in Python (#16): it must read as the template did, in either
+    language: dates, the dose in force with the language's decimal mark, shares with a
+    per cent sign, a dash where an insufficient formulation has no mix."""
+    from tests.conftest import PASSWORD
+    from tests.factories import finalized_interview, vignette
+
+    today = datetime.date.today()
+    patient = patient_for(clinician)
+    taper(patient, clinician, today=today)
+    answers = {**vignette("P1-clear-craving")["answers"], "clinician_impression": "mainly_craving"}
+    _, clear = finalized_interview(
+        patient, clinician, answers, PASSWORD, date=today - datetime.timedelta(days=30)
+    )
+    finalized_interview(patient, clinician, {"clinician_impression": "unclear"}, PASSWORD)
+    page = (
+        login(clinician)
+        .get(reverse("patient-detail", args=[patient.uuid]), HTTP_ACCEPT_LANGUAGE=language)
+        .content.decode()
+    )
+    body = page.split('id="timeline-table">')[1].split("<tbody>")[1].split("</tbody>")[0]
+    rows = [
+        re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+    share = clear.result["craving_share"]
+    assert rows[0][:4] == [
+        (today - datetime.timedelta(days=30)).isoformat(),
+        dose,
+        f"{share}%",
+        f"{100 - share}%",
+    ]
+    assert rows[1][1:4] == [dose.replace("20", "10"), "—", "—"]
+    if insufficient:
+        assert rows[1][4] == insufficient
+    else:  # the mechanism in Polish, not the English label
+        assert rows[1][4] and rows[1][4] != "Insufficient"
+
+
+def test_the_session_list_names_each_interview_its_status_amendment_and_latest_formulation(
+    login, clinician, cadi
+):
+    """The list is read as plain values (#16); it shows what the model objects showed."""
+    from assessments.interviews.services import interview_amend, interview_finalize
+    from tests.conftest import PASSWORD
+    from tests.factories import finalized_interview, vignette
+
+    patient = patient_for(clinician)
+    answers = {**vignette("P1-clear-craving")["answers"], "clinician_impression": "mainly_craving"}
+    original, first = finalized_interview(patient, clinician, answers, PASSWORD)
+    amendment = interview_amend(interview=original, user=clinician)
+    interview_finalize(interview=amendment, user=clinician, password=PASSWORD, incomplete_confirmed=True)
+    latest = amendment.formulations.order_by("-created_at").first()
+    page = login(clinician).get(reverse("patient-detail", args=[patient.uuid])).content.decode()
+    listed = page.split('id="sessions-heading"')[1].split("</ul>\n    </li>")[0]
+    items = re.findall(r"<li>(.*?)</li>", listed, re.S)
+    assert len(items) == 2
+    text = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)).strip() for item in items]
+    assert text[0] == "cadi@2 · Finalized · formulation: " + first.get_dominant_display()
+    assert first.get_dominant_display() == "Mainly craving"
+    assert text[1] == "cadi@2 · Finalized · amendment · formulation: " + latest.get_dominant_display()
+    assert f'href="/interviews/{original.uuid}/"' in items[0]
+    assert f'href="/formulations/{first.uuid}/"' in items[0]
+    assert f'href="/formulations/{latest.uuid}/"' in items[1]
