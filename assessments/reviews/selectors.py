@@ -50,10 +50,23 @@ def review_queue(*, user, clinician: str = "", dominant: str = "", flag: str = "
         queue = queue.filter(dominant=dominant)
     if flag in QUEUE_FILTER_FLAGS:
         queue = queue.filter(flags_text__contains=f" {flag} ")
-    # The list shows no answers: their JSON stays in the database.
+    # Only the columns a row shows (presentation.queue_rows) and the audit names: fifty
+    # rows of five whole records (answers and other JSON, the clinician's account)
+    # were the queue's largest cost.
     return (
         queue.select_related("clinician", "interview__session__patient")
-        .defer("interview__answers")
+        .only(
+            "uuid",
+            "submitted_at",
+            "dominant",
+            "flags_text",
+            "safety_urgent",
+            "clinician__username",
+            "interview__session__date",
+            "interview__session__patient__uuid",
+            "interview__session__patient__record_number",
+            "interview__session__patient__display_name",
+        )
         .order_by("-safety_urgent", "submitted_at", "pk")
     )
 

@@ -23,7 +23,7 @@ from assessments.questionsets.compiled import compiled_for
 from . import selectors, services
 from .forms import DashboardFilterForm, DecisionForm
 from .models import Review
-from .presentation import flag_filter_choices
+from .presentation import flag_filter_choices, queue_rows
 from .statistics import MIN_CASES
 
 
@@ -52,18 +52,19 @@ def review_queue(request):
     queue = window_page(selectors.review_queue(user=request.user, **filters), request.GET.get("page"), 50)
     audit.record_listing("review_queue", [r.interview.session.patient.uuid for r in queue])
     query = urlencode({key: value for key, value in filters.items() if value})
+    overdue_cutoff = selectors.overdue_cutoff()
     clinicians = get_user_model().objects.filter(pk__in=selectors.supervised_clinician_ids(request.user))
     return render(
         request,
         "reviews/queue.html",
         {
             "queue": queue,
+            "queue_rows": queue_rows(queue, overdue_cutoff),
             "query": query,
             "filters": filters,
             "clinicians": clinicians,
             "dominants": Dominant.choices,
             "flags": flag_filter_choices(),
-            "overdue_cutoff": selectors.overdue_cutoff(),
         },
     )
 
