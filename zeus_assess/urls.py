@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 from health_check.views import HealthCheckView
 
+from assessments.accounts.forms import LoginForm
 from assessments.accounts.permissions import signed_in
 from assessments.accounts.two_factor import two_factor
 from assessments.core.health import health_checks
@@ -15,7 +16,11 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", signed_in(auth_views.LogoutView.as_view()), name="logout"),
     path("accounts/2fa/", two_factor, name="two-factor"),
     path("patients/", include("assessments.patients.urls")),

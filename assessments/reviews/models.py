@@ -88,9 +88,10 @@ class Review(TimeStampedModel):
             models.Index(fields=["clinician", "submitted_at"], name="reviews_clinician_date_idx"),
             # Dashboard: pending and overdue per clinician, counted from this index alone
             # (the access rule reads the patient), not from the 10,000 pending rows.
+            # (patient a key column, not INCLUDE: SQLite, the embedded default, has no
+            # INCLUDE and Django warns of it.)
             models.Index(
-                fields=["clinician", "submitted_at"],
-                include=["patient"],
+                fields=["clinician", "submitted_at", "patient"],
                 condition=Q(status="pending"),
                 name="reviews_pending_idx",
             ),

@@ -18,8 +18,7 @@ class Migration(migrations.Migration):
             model_name="review",
             index=models.Index(
                 condition=models.Q(("status", "pending")),
-                fields=["clinician", "submitted_at"],
-                include=("patient",),
+                fields=["clinician", "submitted_at", "patient"],
                 name="reviews_pending_idx",
             ),
         ),
