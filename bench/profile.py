@@ -15,6 +15,7 @@ import cProfile
 import io
 import json
 import pstats
+import statistics
 import time
 from pathlib import Path
 
@@ -98,18 +99,29 @@ def main():
     for name in settings.MIDDLEWARE:
         if name in mw:
             print(f"  {mw[name] * 1000:7.2f}  {name}")
-    started = time.perf_counter()
+    times = []
     for _ in range(args.repeat):
+        started = time.perf_counter()
         request()
-    print(f"mean {1000 * (time.perf_counter() - started) / args.repeat:.1f} ms per request (no profiler)")
+        times.append(1000 * (time.perf_counter() - started))
+    # The median: a shared machine's pauses make the mean jump between identical runs.
+    print(
+        f"median {statistics.median(times):.1f} ms per request, fastest {min(times):.1f}, "
+        f"mean {statistics.fmean(times):.1f} (no profiler)"
+    )
     if page["role"]:  # what the same user pays on a view that does nothing (bench/floor_urls.py)
         with override_settings(ROOT_URLCONF="bench.floor_urls"):
             assert client.get("/floor/", secure=True).status_code == 200
-            started = time.perf_counter()
+            floors = []
             for _ in range(args.repeat):
+                started = time.perf_counter()
                 client.get("/floor/", secure=True)
-            floor = 1000 * (time.perf_counter() - started) / args.repeat
-        print(f"floor {floor:.1f} ms per request: the same middleware, session and sign-in, an empty view")
+                floors.append(1000 * (time.perf_counter() - started))
+            floor = statistics.median(floors)
+        print(
+            f"floor {floor:.1f} ms per request (median): the same middleware, session and sign-in, "
+            "an empty view"
+        )
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(args.repeat):

@@ -23,11 +23,18 @@ from .models import Interview
 from .prefill import prefill_notes
 from .selectors import interview_answer_rows
 
+# The version's definition (160 kB of JSON for cadi@2) is read by compiled_for() only
+# when a worker compiles that version for the first time; decoding it on every request
+# was a third of the interview and formulation pages' time.
+NOT_READ = ("question_set_version__definition",)
+
 
 def _interview(request, interview_uuid, *, audit=True) -> Interview:
     return get_visible_or_404(
         request,
-        Interview.objects.select_related("session__patient", "question_set_version__question_set", "amends"),
+        Interview.objects.select_related(
+            "session__patient", "question_set_version__question_set", "amends"
+        ).defer(*NOT_READ),
         uuid=interview_uuid,
         patient_of=lambda interview: interview.session.patient,
         audit=audit,
@@ -38,7 +45,9 @@ def _own_interview(request, interview_uuid) -> Interview:
     """An interview of the user's own patient (writes); supervisors only read."""
     return get_changeable_or_403(
         request,
-        Interview.objects.select_related("session__patient", "question_set_version__question_set", "amends"),
+        Interview.objects.select_related(
+            "session__patient", "question_set_version__question_set", "amends"
+        ).defer(*NOT_READ),
         uuid=interview_uuid,
         patient_of=lambda interview: interview.session.patient,
     )
@@ -222,7 +231,7 @@ def formulation_detail(request, formulation_uuid):
             "interview__finalized_by",
             "question_set_version__question_set",
             "review__decided_by",
-        ),
+        ).defer(*NOT_READ),
         uuid=formulation_uuid,
         patient_of=lambda f: f.interview.session.patient,
     )

@@ -109,7 +109,7 @@ def test_it_refuses_to_finalize_without_required_items_and_confirms_an_incomplet
     page.locator("#finalize-button").click()
     summary = page.locator("#error-summary")
     expect(summary).to_be_visible()
-    assert _focused_id(page) == "error-summary"
+    expect(page.locator("#error-summary")).to_be_focused()  # errors.js runs after it shows
     for code in ("suicidal_thoughts", "other_sedative_use", "clinician_impression"):
         expect(summary.locator(f"a[href='#item-{code}']")).to_be_visible()
     expect(page.locator("#save-status")).not_to_contain_text("saved")
@@ -146,7 +146,7 @@ def test_it_shows_failed_actions_in_one_error_summary_at_the_top(live_server, pa
     page.locator("#finalize-button").click()
     summary = page.locator("#error-summary")
     expect(summary).to_be_visible()
-    assert _focused_id(page) == "error-summary"
+    expect(page.locator("#error-summary")).to_be_focused()  # errors.js runs after it shows
     assert summary.bounding_box()["y"] < 400, "the summary is at the top, not 6,500 px below"
     expect(page.locator("#save-status")).not_to_contain_text("saved")
     summary.locator("a[href='#id_password']").click()
@@ -158,7 +158,7 @@ def test_it_shows_failed_actions_in_one_error_summary_at_the_top(live_server, pa
     page.locator("#id_daily_dose_mg").fill("-5")
     page.get_by_role("button", name="Add entry").click()
     expect(page.locator("#error-summary a[href='#id_daily_dose_mg']")).to_be_visible()
-    assert _focused_id(page) == "error-summary"
+    expect(page.locator("#error-summary")).to_be_focused()  # errors.js runs after it shows
     page.locator("#error-summary a[href='#id_daily_dose_mg']").click()
     assert _focused_id(page) == "id_daily_dose_mg"
 
