@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from assessments.accounts.permissions import signed_in
+from zeus_assess.urls import urlpatterns as app_urlpatterns
 
 
 @signed_in
@@ -13,4 +14,5 @@ def floor(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-urlpatterns = [path("floor/", floor)]
+# The app's own URLs too, so that a redirect (to sign in, say) resolves as in the app.
+urlpatterns = [path("floor/", floor), *app_urlpatterns]

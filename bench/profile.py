@@ -118,6 +118,11 @@ def main():
                 client.get("/floor/", secure=True)
                 floors.append(1000 * (time.perf_counter() - started))
             floor = statistics.median(floors)
+            floor_mw = middleware_timings(client, lambda: client.get("/floor/", secure=True))
+        print("floor's middleware, inclusive ms (outermost first):")
+        for name in settings.MIDDLEWARE:
+            if name in floor_mw:
+                print(f"  {floor_mw[name] * 1000:7.2f}  {name}")
         print(
             f"floor {floor:.1f} ms per request (median): the same middleware, session and sign-in, "
             "an empty view"
