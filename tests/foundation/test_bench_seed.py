@@ -22,3 +22,12 @@ def test_the_benchmark_seed_writes_its_small_team_and_serves_every_page(settings
     counts = seed.count_queries(data, clients)  # asserts a 200 for every page
     assert set(counts) == {page["name"] for page in seed.pages(data)}
     assert len(counts) == 9
+
+
+def test_the_benchmark_floor_serves_a_signed_in_user_and_nobody_else(login, clinician, client, settings):
+    """bench/floor.py's view (the ceiling every page's ratio is read against) answers a
+    signed-in user, and like any page of the app sends anyone else to sign in."""
+    settings.ROOT_URLCONF = "bench.floor_urls"
+    assert client.get("/floor/").status_code == 302
+    response = login(clinician).get("/floor/")
+    assert response.status_code == 200 and response.content == b"ok"
