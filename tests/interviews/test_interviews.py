@@ -309,3 +309,24 @@ def test_it_finalizes_nothing_with_a_nul_character_in_a_note(login, clinician, p
     assert "Null characters are not allowed" in response.content.decode()
     interview.refresh_from_db()
     assert interview.status == "draft" and not Formulation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "code", ["severe_withdrawal_signs", "suicidal_thoughts", "other_sedative_use", "clinician_impression"]
+)
+def test_it_finalizes_nothing_while_a_required_item_of_cadi2_is_blank(login, clinician, patient, code):
+    """Spec 6.1: cadi@2's four required items block finalizing, each named beside its field."""
+    interview = draft_interview(patient, clinician)
+    assert interview.question_set_version.ref == "cadi@2"
+    answers = {**vignette("P1-clear-craving")["answers"], "clinician_impression": "mainly_craving"}
+    assert code in answers  # the worked case answers it: blank it
+    del answers[code]
+    response = login(clinician).post(
+        reverse("interview-finalize", args=[interview.uuid]),
+        _post_answers(answers, lock_version="1", password=PASSWORD),
+    )
+    assert response.status_code == 400
+    assert f'id="err-{code}"' in response.content.decode()
+    interview.refresh_from_db()
+    assert interview.status == "draft" and not Formulation.objects.exists()
+    assert interview.answers["automaticity"] == 4  # what was typed is kept as a draft

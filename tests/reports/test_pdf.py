@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from assessments.core.models import AuditEntry
 from assessments.reports.models import ReportJob
+from tests.conftest import PASSWORD
 
 
 def _pdf_text(content: bytes) -> str:
@@ -229,3 +230,27 @@ def test_the_job_page_says_a_job_of_a_lost_worker_will_be_retried(finalize, clin
     ReportJob.objects.filter(pk=job.pk).update(attempts=2, progress=10, claimed_at=now)
     body = client.get(status).content.decode()
     assert "Being retried (attempt 2): 10%" in body and 'value="10"' in body
+
+
+@pytest.mark.parametrize(("name", "mix_shown"), [("P4-insufficient", False), ("P1-clear-craving", True)])
+def test_it_shows_no_mix_when_insufficient_and_the_patients_own_words_as_text(
+    clinician, cadi, committed, request_pdf, name, mix_shown
+):
+    """Spec 6.2 and 6.1 in the report: an insufficient formulation shows no shares and
+    no strengths; the patient's own words are shown as they were typed, never as markup."""
+    from tests.factories import finalized_interview, patient_for, vignette
+
+    words = "It <b>pulls</b> me & then it goes"
+    answers = {**vignette(name)["answers"], "clinician_impression": "unclear", "patient_words": words}
+    with committed():
+        _, formulation = finalized_interview(patient_for(clinician), clinician, answers, PASSWORD)
+    assert (formulation.result["dominant"] != "insufficient") is mix_shown
+    client, _, job = request_pdf(clinician, formulation)
+    job.refresh_from_db()
+    text = _pdf_text(client.get(reverse("report-job-download", args=[job.uuid])).content)
+    result = formulation.result
+    share = f"Craving {result['craving_share']}%, anxiety {result['anxiety_share']}%"
+    assert (share in text) is mix_shown
+    assert ("Strength of the evidence" in text) is mix_shown
+    assert ("No mix is shown: the evidence is too thin" in text) is not mix_shown
+    assert "In the patient's own words" in text and words in text
