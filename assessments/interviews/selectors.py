@@ -95,7 +95,10 @@ def session_rows(sessions) -> list[dict]:
                 "status_text": statuses.get(interview["status"], interview["status"]),
                 "amends_id": interview["amends_id"],
                 "formulation": shown
-                and {"uuid": shown["uuid"], "dominant_text": dominants.get(shown["dominant"])},
+                and {
+                    "uuid": shown["uuid"],
+                    "dominant_text": dominants.get(shown["dominant"], shown["dominant"]),
+                },
             }
         )
     return list(by_session.values())

@@ -195,12 +195,15 @@ def dashboard(*, user, clinician: str = "", date_from=None, date_to=None) -> dic
 def _summary_figures(*, user, team: list[int], clinician_uuid: str, date_from, date_to) -> dict:
     """Totals per clinician, dominant mechanisms per month and agreement, summed from the
     summary. Cached under the summary's state token (summary.state_token) with everything
-    the rows depend on (the viewer, their team, the filters): any write to the summary
+    the rows depend on (the viewer and what the access rule reads of them, their team,
+    the filters): any write to the summary
     changes the token, so a cached figure is never stale, only no longer asked for."""
     token = summary.state_token()
     key = None
     if token is not None:
-        scope = f"{token}|{user.pk}|{sorted(team)}|{clinician_uuid}|{date_from}|{date_to}"
+        # Everything restrict_to_patients reads of the viewer, besides the team.
+        viewer = f"{user.pk}|{user.is_active}|{user.is_superuser}"
+        scope = f"{token}|{viewer}|{sorted(team)}|{clinician_uuid}|{date_from}|{date_to}"
         key = "reviews:dashboard:" + hashlib.sha256(scope.encode()).hexdigest()
         cached = cache.get(key)
         if cached is not None:

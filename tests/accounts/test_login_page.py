@@ -57,3 +57,18 @@ def test_it_names_an_empty_field(client, db):
     assert "This field is required." in form.split('id="div_id_username"')[1].split('id="div_id_password"')[0]
     assert "is-invalid" in _input(form, "username")
     assert "is-invalid" not in _input(form, "password")
+
+
+def test_an_invalid_field_is_described_by_its_error_for_screen_readers(client, db):
+    """Django marks an invalid input aria-invalid and aria-describedby="<id>_error":
+    that element must exist and hold the message, as crispy's wrapper did."""
+    form = _form(client.post(reverse("login"), {"username": "", "password": PASSWORD}).content.decode())
+    tag = _input(form, "username")
+    assert 'aria-invalid="true"' in tag
+    described = re.search(r'aria-describedby="([^"]+)"', tag).group(1)
+    for target in described.split():
+        block = re.search(rf'<(\w+) id="{target}"[^>]*>(.*?)</\1>', form, re.S)
+        assert block, f"nothing has the id {target}"
+    assert "This field is required." in re.search(
+        r'id="id_username_error"[^>]*>(.*?)</div>', form, re.S
+    ).group(1)

@@ -136,3 +136,22 @@ def test_without_its_state_row_the_summary_is_read_every_time(finalize, supervis
     _, _, d = finalize("P1-clear-craving", "mainly_craving")  # a write brings the row back
     assert ReviewSummaryState.objects.count() == 1
     assert selectors.dashboard(user=supervisor)["per_clinician"][0]["total"] == 4
+
+
+def test_cached_figures_follow_a_change_of_the_viewers_superuser_status(
+    finalize, supervisor, other_clinician
+):
+    """restrict_to_patients lets a superuser see every bucket; once that status is gone,
+    figures cached while it held must not be served (the cache key carries it)."""
+    _, _, review = finalize("P1-clear-craving", "mainly_craving")
+    patient = review.interview.session.patient
+    patient.primary_clinician = other_clinician  # a patient outside the supervisor's care relation
+    patient.save()
+    summary.rebuild()  # as the hourly task does after a reassignment
+    assert selectors.dashboard(user=supervisor)["per_clinician"] == []
+    supervisor.is_superuser = True
+    supervisor.save()
+    assert selectors.dashboard(user=supervisor)["per_clinician"][0]["total"] == 1
+    supervisor.is_superuser = False
+    supervisor.save()
+    assert selectors.dashboard(user=supervisor)["per_clinician"] == []
