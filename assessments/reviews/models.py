@@ -11,8 +11,6 @@ from assessments.formulation.models import Dominant, Flag, Formulation
 from assessments.interviews.models import Interview
 from assessments.patients.models import restrict_to_patients
 
-from . import presentation
-
 
 class Impression(models.TextChoices):
     """The clinician's and the supervisor's impression; the engine's dominant maps onto it."""
@@ -122,10 +120,6 @@ class Review(TimeStampedModel):
     def flag_labels(self) -> list[tuple[str, str]]:
         labels = dict(Flag.choices)
         return [(code, labels.get(code, code)) for code in self.flags]
-
-    @property
-    def flag_badges(self) -> list[dict]:
-        return presentation.flag_badges(self.flags)
 
     @property
     def dominant_label(self) -> str:

@@ -42,18 +42,12 @@ def severity(code: str) -> str:
     return SEVERITY.get(code, INFO)
 
 
-def flag_badges(codes) -> list[dict]:
-    """Flags as shown in the queue: most severe first, each with its words and colour.
-
-    The queue shows fifty rows of a handful of flag sets, so each set's badges are made
-    once per language, with their texts already translated (resolving a lazy text per
-    badge per row was a good part of the page). The cache is bounded and lru_cache is
-    thread-safe; the badges are read-only, so callers share them."""
-    return list(_badges(get_language(), tuple(codes)))
-
-
 @functools.lru_cache(maxsize=512)
 def _badges(language: str | None, codes: tuple[str, ...]) -> tuple[dict, ...]:
+    """Flags as shown: most severe first, each with its words and colour, the texts
+    translated once per flag set and language (resolving a lazy text per badge per row
+    was a good part of the queue). Bounded, and lru_cache is thread-safe; callers only
+    read the badges."""
     known = {code: index for index, code in enumerate(KNOWN_FLAGS)}
     ordered = sorted(
         dict.fromkeys(codes), key=lambda c: (SEVERITY_ORDER[severity(c)], known.get(c, len(known)), c)
@@ -72,7 +66,7 @@ def _badges(language: str | None, codes: tuple[str, ...]) -> tuple[dict, ...]:
 
 def flag_filter_choices() -> list[tuple[str, str]]:
     """Every flag any question-set version can raise, most severe first."""
-    return [(badge["code"], badge["label"]) for badge in flag_badges(KNOWN_FLAGS)]
+    return [(badge["code"], badge["label"]) for badge in _badges(get_language(), tuple(KNOWN_FLAGS))]
 
 
 def badges_html(codes) -> SafeString:

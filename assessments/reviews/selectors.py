@@ -196,8 +196,8 @@ def _summary_figures(*, user, team: list[int], clinician_uuid: str, date_from, d
     """Totals per clinician, dominant mechanisms per month and agreement, summed from the
     summary. Cached under the summary's state token (summary.state_token) with everything
     the rows depend on (the viewer and what the access rule reads of them, their team,
-    the filters): any write to the summary
-    changes the token, so a cached figure is never stale, only no longer asked for."""
+    the filters): any write to the summary changes the token, so a cached figure is
+    never stale, only no longer asked for."""
     token = summary.state_token()
     key = None
     if token is not None:
