@@ -5,7 +5,9 @@ still checked out by a live-server request thread (a request in flight when the 
 closed: an autosave, a progress poll) is not in the pool and stays open, and DROP
 DATABASE then fails with "being accessed by other users". After the server stops, its
 request threads get a moment to finish; what remains attached to this throwaway test
-database is then terminated.
+database is then terminated, and waited for: pg_terminate_backend only signals, and on a
+loaded machine the backend can still be listed (and still block DROP DATABASE) for a while.
+Only client backends count; an autovacuum worker on the database is PostgreSQL's own.
 """
 
 import threading
@@ -17,9 +19,15 @@ from django.db import connections
 def other_backends(connection) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+# How long to wait for a signalled backend to exit (PostgreSQL 14+ waits in
+# pg_terminate_backend itself when given a timeout).
+EXIT_TIMEOUT_MS = 10_000
 
 
 def close_live_server_connections(*, grace: float = 10.0) -> list[int]:
@@ -39,7 +47,7 @@ def close_live_server_connections(*, grace: float = 10.0) -> list[int]:
             time.sleep(0.2)
         with connection.cursor() as cursor:
             for pid in pids:
-                cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+                cursor.execute("SELECT pg_terminate_backend(%s, %s)", [pid, EXIT_TIMEOUT_MS])
                 terminated.append(pid)
         connection.close()
         connection.close_pool()
