@@ -4,7 +4,7 @@ directions of clinical spec section 6 hold for answers nobody wrote down."""
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from tests.engine.engine_support import answer_sets, cadi2, full_answer_sets
+from tests.engine.engine_support import answer_sets, cadi, cadi2, full_answer_sets
 
 DIRECTIONS = ("craving", "anxiety")
 CORE_SECTIONS = [s for s in cadi2().definition.sections if s.core]
@@ -230,3 +230,53 @@ def test_it_never_labels_a_flag_with_a_picture_that_is_not_there(answers):
                 assert result["dominant"] in pictures, (rule["id"], result["dominant"])
         if result["dominant"] == "insufficient":
             assert "mix" not in label and "picture" not in label, rule["id"]
+
+
+# Spec 6.4: relapse_risk_high "in every case where cadi@1 raised it". A cadi@1 case
+# reads in cadi@2 with each answer kept; the one item whose type changed takes the
+# same substances as a list.
+SEDATIVES_AS_LIST = {"none": ["none"], "both": ["alcohol", "other_sedatives"]}
+
+
+def _as_cadi2(answers: dict) -> dict:
+    lifted = dict(answers)
+    value = lifted.get("other_sedative_use")
+    if value is not None:
+        lifted["other_sedative_use"] = SEDATIVES_AS_LIST.get(value, [value])
+    return lifted
+
+
+@settings(max_examples=600, deadline=None)
+@given(answer_sets(cadi()))
+# cadi@1: mixed at 38, use above plan and marked insomnia, so high; cadi@2 reads the
+# same answers as anxiety at 35 (history now counts for little).
+@example(
+    {
+        "use_above_plan": "yes",
+        "insomnia_severity": 3,
+        "cues_were_dosing_occasions": "often",
+        "prior_anxiety_history": "diagnosed",
+        "idealization": 2,
+        "first_in_sequence": "no_medication_thoughts",
+        "reflects_on_source": "usually",
+        "latency_to_medication_thought": "never",
+    }
+)
+# Too little for a picture in either; use above plan and access, craving 52% in cadi@1
+# against 49% in cadi@2.
+@example(
+    {
+        "pattern_predates_medication": "partly",
+        "medication_access": "yes",
+        "worry_content": "life_domains",
+        "independent_of_cues": 2,
+        "use_above_plan": "yes",
+        "onset_pattern": "cue_linked",
+    }
+)
+def test_it_raises_high_relapse_risk_wherever_cadi1_raised_it(answers):
+    assert cadi().validate(answers) == {}
+    assert cadi2().validate(_as_cadi2(answers)) == {}
+    if "relapse_risk_high" in cadi().formulate(answers)["flags"]:
+        result = cadi2().formulate(_as_cadi2(answers))
+        assert "relapse_risk_high" in result["flags"], [r["id"] for r in result["rules"]]

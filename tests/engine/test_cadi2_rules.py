@@ -50,6 +50,12 @@ def test_the_pictures_start_without_any_relapse_flag():
         assert _fired(result) == set() and not [f for f in result["flags"] if f.startswith("relapse")]
 
 
+def _one_step_weaker(value):
+    if isinstance(value, int):
+        return value - 1
+    return ["none"] if isinstance(value, list) else "no"
+
+
 # --- 6.4: relapse rules kept from cadi@1, each made the only one that decides -------
 @pytest.mark.parametrize(
     ("picture", "changes", "rule", "flag"),
@@ -69,23 +75,32 @@ def test_the_pictures_start_without_any_relapse_flag():
         ),
         # A craving share of 65 or more and one marked item that is not a belief.
         (CRAVING, {"insomnia_severity": 3}, "relapse_moderate_marked_craving", "relapse_risk_moderate"),
-        # Use above plan, a share above 35 and marked insomnia (no belief marked).
+        # Use above plan and marked insomnia (no belief marked), in either picture: cadi@1
+        # also asked for a craving share above 35, which cadi@2 drops (6.4).
         (
             CRAVING,
             {"use_above_plan": "yes", "insomnia_severity": 3},
             "relapse_high_use_or_access",
             "relapse_risk_high",
         ),
-        # Use above plan and access, with a share of 50 or more, nothing marked.
         (
-            CRAVING,
+            ANXIETY,
+            {"use_above_plan": "yes", "insomnia_severity": 3},
+            "relapse_high_use_or_access",
+            "relapse_risk_high",
+        ),
+        # Use above plan and access, nothing marked, in an anxiety picture (cadi@1: a
+        # craving share of 50 or more as well).
+        (
+            ANXIETY,
             {"use_above_plan": "yes", "medication_access": "yes"},
             "relapse_high_use_and_access",
             "relapse_risk_high",
         ),
-        # A burden of 12 with a share of 65 or more, no opportunity, no belief marked.
+        # A burden of 12, no opportunity, no belief marked, in an anxiety picture (cadi@1:
+        # a craving share of 65 or more as well).
         (
-            CRAVING,
+            ANXIETY,
             {
                 "insomnia_severity": 4,
                 "fear_of_functioning_without": 2,
@@ -96,10 +111,15 @@ def test_the_pictures_start_without_any_relapse_flag():
             "relapse_high_burden",
             "relapse_risk_high",
         ),
-        # Use above plan (not access, not seeking) with two marked beliefs, anxiety-dominant.
+        # Drug seeking (not use, not access) with two marked beliefs, anxiety-dominant: with
+        # use or access, one marked item is already high.
         (
             ANXIETY,
-            {"use_above_plan": "yes", "fear_of_functioning_without": 3, "normality_only_with_pill": 3},
+            {
+                "drug_seeking_behaviour": ["searching_for_supply"],
+                "fear_of_functioning_without": 3,
+                "normality_only_with_pill": 3,
+            },
             "relapse_high_opportunity_with_beliefs",
             "relapse_risk_high",
         ),
@@ -115,7 +135,7 @@ def test_each_relapse_rule_raises_its_flag_on_its_own(picture, changes, rule, fl
     if level == "high":  # high supersedes moderate: one relapse flag at most
         assert "relapse_risk_moderate" not in result["flags"]
     # One step short of the rule's threshold and it stays silent.
-    weaker = {key: (value - 1 if isinstance(value, int) else "no") for key, value in changes.items()}
+    weaker = {key: _one_step_weaker(value) for key, value in changes.items()}
     assert rule not in _fired(cadi2().formulate({**picture, **weaker}))
 
 
