@@ -1,7 +1,7 @@
 """Rules of clinical spec section 6 that cadi@2's own test cases and worked cases let
 pass unchecked: each is made to decide an outcome here, so that turning it off, or
-changing its threshold, fails a test. (The publish gate of the published cadi@2 cannot
-gain cases: a published version is immutable; a cadi@3 would carry these.)"""
+changing its threshold, fails a test. (A published version's gate is frozen with it; the
+one amendment cadi@2 had, migration 0006, was made before any clinical use.)"""
 
 import pytest
 
