@@ -16,25 +16,17 @@ version through the question-set editor, as any change to a used version must.
 
 import json
 import warnings
-from importlib import import_module
 from pathlib import Path
 
 from django.db import migrations
 from django.utils import timezone
 
+# The one place that lifts and reinstalls the frozen-version trigger (SQL in 0004).
+from assessments.questionsets.dbguard import guard_install, guard_remove
+
 CADI_V2 = Path(__file__).resolve().parent.parent / "data" / "cadi2.json"
 # The parts this amendment may change; everything else must already match the file.
 AMENDED = ("rules", "test_cases")
-
-_frozen = import_module("assessments.questionsets.migrations.0004_version_frozen_trigger")
-
-
-def _guard(connection, forward: bool) -> list[str]:
-    if connection.vendor == "sqlite":
-        return _frozen.SQLITE_FORWARD if forward else _frozen.SQLITE_BACKWARD
-    if connection.vendor == "postgresql":
-        return _frozen.POSTGRESQL_FORWARD if forward else _frozen.POSTGRESQL_BACKWARD
-    return []
 
 
 def _rest(definition: dict) -> dict:
@@ -64,13 +56,9 @@ def amend_cadi_v2(apps, schema_editor):
             stacklevel=1,
         )
         return
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        for statement in _guard(connection, forward=False):
-            cursor.execute(statement)
-        QuestionSetVersion.objects.filter(pk=stored.pk).update(definition=shipped, updated_at=timezone.now())
-        for statement in _guard(connection, forward=True):
-            cursor.execute(statement)
+    guard_remove(schema_editor.connection)
+    QuestionSetVersion.objects.filter(pk=stored.pk).update(definition=shipped, updated_at=timezone.now())
+    guard_install(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
