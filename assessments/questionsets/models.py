@@ -24,7 +24,9 @@ class QuestionSetVersion(TimeStampedModel):
 
     A published or retired version is frozen: interviews and stored formulations
     point at it and must keep meaning what they meant. The services refuse to change
-    one, and a database trigger (migration 0004) refuses it for every other path.
+    one, and a database trigger (migration 0004) refuses it for every other path. The
+    one exception is a migration that lifts the trigger on purpose: 0006 amended the
+    shipped cadi@2 where nothing used it yet.
     """
 
     class Status(models.TextChoices):
