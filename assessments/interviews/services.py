@@ -13,6 +13,7 @@ from assessments.formulation.models import Formulation
 from assessments.formulation.services import formulation_create
 from assessments.patients.models import Patient
 from assessments.patients.services import medication_prefill, medication_prefill_source, require_changeable
+from assessments.questionsets.answer_forms import readable_answer_errors
 from assessments.questionsets.compiled import compiled_for
 from assessments.questionsets.selectors import version_resolve
 
@@ -63,7 +64,7 @@ def _check_answers(interview: Interview, answers: dict) -> dict:
     answers = compiled.visible_answers(answers)
     errors = compiled.validate(answers)
     if errors:
-        raise InterviewError(dict(errors))
+        raise InterviewError(readable_answer_errors(compiled=compiled, answers=answers, errors=errors))
     return answers
 
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.errors import reject_control_characters
-from assessments.core.texts import localized
-from assessments.formulation.engine.records import SCALE_MAX
+from assessments.core.texts import current_language, localized
+from assessments.formulation.engine.records import NONE_OPTION, SCALE_MAX
 
 from .answer_layout import InterviewLayout, build_layout
 
@@ -139,6 +139,44 @@ class InterviewForm(forms.Form):
                 value = [v for v in value if v != NONE_OF_THESE]
             answers[code] = value
         return answers
+
+
+def readable_answer_errors(*, compiled, answers: dict, errors: dict[str, str]) -> dict[str, str]:
+    """The engine's refusals as the clinician reads them: the question's own text, then
+    what to do, in the page's language. The engine names items by code, in English,
+    which is the API's contract (clinical spec, section 4) but not a clinician's."""
+    language = current_language()
+    readable = {}
+    for code, message in errors.items():
+        item = compiled.definition.items.get(code)
+        if item is None:
+            readable[code] = message
+            continue
+        readable[code] = gettext("%(field)s: %(errors)s") % {
+            "field": localized(item.text, language),
+            "errors": _what_to_do(item, answers.get(code), language),
+        }
+    return readable
+
+
+def _what_to_do(item, value, language: str) -> str:
+    if item.type == "integer":
+        return gettext("enter a whole number from %(low)s to %(high)s.") % {
+            "low": item.minimum,
+            "high": item.maximum,
+        }
+    if item.type == "scale":
+        return gettext("choose a value from 0 to %(high)s.") % {"high": SCALE_MAX}
+    if item.type == "single":
+        return gettext("choose one of the options shown.")
+    if item.type == "multi":
+        if isinstance(value, list) and NONE_OPTION in value and len(value) > 1:
+            none = next(o for o in item.options if o.code == NONE_OPTION)
+            return gettext("“%(none)s” cannot be ticked together with other options.") % {
+                "none": localized(none.label, language)
+            }
+        return gettext("tick only the options shown.")
+    return gettext("this answer cannot be stored; please write it again.")
 
 
 def initial_from_answers(answers: dict) -> dict:

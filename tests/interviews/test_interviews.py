@@ -75,17 +75,40 @@ def test_it_tells_the_second_tab_and_stores_nothing_from_it(login, clinician, pa
     assert interview.answers["automaticity"] == 1
 
 
+# Each refusal with what the clinician reads beside the question, in English and Polish.
+REFUSED = [
+    ({"automaticity": "7"}, "automaticity", ("from 0 to 4", "od 0 do 4")),
+    ({"onset_pattern": "sometimes"}, "onset_pattern", ("options shown", "podanych odpowiedzi")),
+    (
+        {"days_since_dose_change": "-3", "med_status": "tapering"},
+        "days_since_dose_change",
+        ("whole number from 0 to 3650", "liczbę całkowitą od 0 do 3650"),
+    ),
+    (
+        {"days_since_dose_change": "abc", "med_status": "tapering"},
+        "days_since_dose_change",
+        ("whole number from 0 to 3650", "liczbę całkowitą od 0 do 3650"),
+    ),
+    (
+        {"anxiety_symptoms": ["insomnia", "sneezing"]},
+        "anxiety_symptoms",
+        ("options shown", "podane odpowiedzi"),
+    ),
+    # cadi@2's own "None" option ticked with a sign (issue 13: the multi items with "none").
+    ({"withdrawal_signs": ["none", "tremor"]}, "withdrawal_signs", ("together with", "razem z")),
+]
+
+
 @pytest.mark.parametrize(
-    ("data", "code"),
-    [
-        ({"automaticity": "7"}, "automaticity"),
-        ({"onset_pattern": "sometimes"}, "onset_pattern"),
-        ({"days_since_dose_change": "-3", "med_status": "tapering"}, "days_since_dose_change"),
-        ({"days_since_dose_change": "abc", "med_status": "tapering"}, "days_since_dose_change"),
-        ({"anxiety_symptoms": ["insomnia", "sneezing"]}, "anxiety_symptoms"),
-    ],
+    ("data", "code", "words"), REFUSED, ids=[f"{c}-{i}" for i, (_d, c, _w) in enumerate(REFUSED)]
 )
-def test_it_refuses_bad_answers_beside_the_field_in_the_engines_words(login, clinician, patient, data, code):
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_it_refuses_bad_answers_beside_the_question_in_the_clinicians_words(
+    login, clinician, patient, data, code, words, language
+):
+    """The engine names items by code, in English, for the API; the page names the
+    question as the clinician reads it, in the page's language, and says what to do."""
+    from assessments.core.texts import localized
     from assessments.questionsets.compiled import compiled_for
 
     interview = draft_interview(patient, clinician)
@@ -94,13 +117,14 @@ def test_it_refuses_bad_answers_beside_the_field_in_the_engines_words(login, cli
         reverse("interview-autosave", args=[interview.uuid]),
         {**data, "lock_version": "1"},
         HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE=language,
     )
     assert response.status_code == 400
-    expected = compiled_for(interview.question_set_version).validate(
-        {k: (int(v) if isinstance(v, str) and v.lstrip("-").isdigit() else v) for k, v in data.items()}
-    )[code]
-    body = response.content.decode()
-    assert f'id="err-{code}"' in body and escape(expected) in body
+    item = compiled_for(interview.question_set_version).definition.items[code]
+    message = response.content.decode().split(f'id="err-{code}"')[1].split("</div>")[0]
+    assert escape(localized(item.text, language)) in message
+    assert words[0 if language == "en" else 1] in message
+    assert code not in message and "must be" not in message
     interview.refresh_from_db()
     assert interview.answers == before and interview.lock_version == 1
 
