@@ -81,13 +81,15 @@
     updateCounter(area);
     area.addEventListener("input", function () { updateCounter(area); });
   });
-  // "None of these" and real options exclude each other within one checkbox group.
-  var NONE = "__none_of_these__";
+  // "None" and the real options exclude each other within one checkbox group: the
+  // form's own "None of these", or a question set's "none" option (cadi@2), which the
+  // server refuses in company.
+  function isNone(value) { return value === "__none_of_these__" || value === "none"; }
   form.addEventListener("change", function (event) {
     var box = event.target;
     if (box.type === "checkbox" && box.checked) {
       form.querySelectorAll('input[type="checkbox"][name="' + box.name + '"]').forEach(function (other) {
-        if (other !== box && (box.value === NONE || other.value === NONE)) other.checked = false;
+        if (other !== box && (isNone(box.value) || isNone(other.value))) other.checked = false;
       });
     }
     applyConditions();

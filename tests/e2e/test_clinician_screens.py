@@ -473,6 +473,34 @@ def test_it_counts_note_length_and_refuses_too_long_or_control_text_keeping_the_
     assert interview.answers.get("clinician_notes") == "First note."
 
 
+def test_none_and_the_other_options_of_a_checkbox_group_exclude_each_other(
+    live_server, page, clinician, patient
+):
+    """cadi@2's multi items carry a real "none" option: ticking it with a sign was
+    refused by the whole autosave ("Not saved") until the clinician found the clash."""
+    interview = draft_interview(patient, clinician)
+    _login(page, live_server, clinician.username)
+    page.goto(f"{live_server.url}/interviews/{interview.uuid}/")
+
+    def box(value):
+        return page.locator(f"input[name='withdrawal_signs'][value='{value}']")
+
+    box("tremor").check()
+    box("tinnitus").check()
+    wait_saved(page)
+    box("none").check()
+    expect(box("tremor")).not_to_be_checked()
+    expect(box("tinnitus")).not_to_be_checked()
+    wait_saved(page)
+    interview.refresh_from_db()
+    assert interview.answers["withdrawal_signs"] == ["none"]
+    box("sweating").check()
+    expect(box("none")).not_to_be_checked()
+    wait_saved(page)
+    interview.refresh_from_db()
+    assert interview.answers["withdrawal_signs"] == ["sweating"]
+
+
 # --- Item 10 ------------------------------------------------------------------------
 def test_it_names_the_differing_items_and_reapplies_this_tabs_answers(
     live_server, page, context, clinician, patient
