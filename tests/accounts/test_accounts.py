@@ -105,3 +105,34 @@ def test_it_switches_the_interface_language_even_before_login(client, db):
     assert "Zaloguj się" in client.get(reverse("login")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
     assert "Log in" in client.get(reverse("login")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("referer", "back_to"),
+    [("page", "page"), (None, "home"), ("https://evil.example/patients/", "home")],
+    ids=["from-the-form-page", "no-referer", "foreign-referer"],
+)
+def test_switching_language_on_a_refused_form_goes_back_to_a_page_that_exists(
+    login, clinician, referer, back_to
+):
+    """The walk found the switch on a form's error page (the page a POST answered)
+    sending the browser back to that POST-only address: a blank 405."""
+    from tests.factories import patient_for
+
+    patient = patient_for(clinician)
+    page = reverse("patient-detail", args=[patient.uuid])
+    client = login(clinician)
+    headers = (
+        {}
+        if referer is None
+        else {"HTTP_REFERER": f"http://testserver{page}" if referer == "page" else referer}
+    )
+    refused = client.post(
+        reverse("medication-add", args=[patient.uuid]), {"drug": "", "daily_dose_mg": "x"}, **headers
+    )
+    assert refused.status_code in (200, 400)
+    expected = page if back_to == "page" else reverse("home")
+    assert f'name="next" value="{expected}"' in refused.content.decode()
+    switched = client.post(reverse("set_language"), {"language": "pl", "next": expected})
+    assert switched.status_code == 302 and switched.url == expected
+    assert client.get(switched.url).status_code == 200
