@@ -260,7 +260,8 @@ class RuleForm(TextsMixin, forms.Form):
         label=_("Condition"),
         widget=forms.Textarea(attrs={"rows": 3, "class": "font-monospace"}),
         help_text=_(
-            "An expression over item codes, e.g. automaticity >= 3 and onset_pattern == 'cue_linked'."
+            "An expression over item codes. An unanswered item is null, so compare numbers as "
+            "(code ?? 0), e.g. (automaticity ?? 0) >= 3 and onset_pattern == 'cue_linked'."
         ),
     )
     direction = forms.ChoiceField(label=_("Direction"), choices=[*DIRECTION_CHOICES, ("flag", _("Flag"))])

@@ -278,3 +278,18 @@ def test_it_lists_missing_translations(draft, qs_admin, login):
     client.post(reverse("questionset-json", args=[draft.uuid]), {"definition": json.dumps(definition)})
     page = client.get(reverse("questionset-version", args=[draft.uuid])).content.decode()
     assert "context › med_status › help" in page and "same as English" in page
+
+
+def test_the_condition_example_in_the_rule_form_is_one_the_editor_accepts(draft, qs_admin, login):
+    """The walk copied the help text's example into a rule and had it refused (a
+    nullable item compared without ??)."""
+    from assessments.questionsets.forms import RuleForm
+
+    help_text = str(RuleForm.base_fields["when"].help_text)
+    example = help_text.split("e.g. ", 1)[1].rstrip(".")
+    response = login(qs_admin).post(
+        reverse("questionset-rule-new", args=[draft.uuid]), _rule_post(id="from_the_example", when=example)
+    )
+    assert response.status_code == 302, response.content.decode()
+    draft.refresh_from_db()
+    assert draft.definition["rules"][-1]["when"] == example
