@@ -3,6 +3,7 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.errors import reject_control_characters
@@ -80,13 +81,13 @@ class MedicationForm(forms.ModelForm):
                 _(
                     "%(mg)s mg diazepam equivalent a day is not a plausible dose (above 1,000 mg); check the unit."  # noqa: E501
                 )
-                % {"mg": equivalent},
+                % {"mg": floatformat(equivalent, -2)},
             )
         elif equivalent > CONFIRM_ABOVE_MG and not confirmed:
             self.add_error(
                 "confirm_high_dose",
                 _("%(mg)s mg diazepam equivalent a day is above 100 mg: confirm the dose to save it.")
-                % {"mg": equivalent},
+                % {"mg": floatformat(equivalent, -2)},
             )
 
     def _post_clean(self):

@@ -299,3 +299,27 @@ def test_the_session_list_names_each_interview_its_status_amendment_and_latest_f
     assert f'href="/interviews/{original.uuid}/"' in items[0]
     assert f'href="/formulations/{first.uuid}/"' in items[0]
     assert f'href="/formulations/{latest.uuid}/"' in items[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "dose", "shown"),
+    [
+        ("pl", "100.5", "100,50 mg"),
+        ("en", "100.5", "100.50 mg"),
+        ("pl", "1500", "1500 mg"),
+        ("en", "1500", "1500 mg"),
+    ],
+)
+def test_the_dose_messages_give_the_equivalent_as_the_page_writes_numbers(
+    login, clinician, language, dose, shown
+):
+    """The walk saw "1500.00 mg" on the Polish page, whose tables write 150,00."""
+    patient = patient_for(clinician)
+    data = {"drug": "diazepam", "kind": "dose", "daily_dose_mg": dose, "date": "2026-01-10"}
+    response = login(clinician).post(
+        reverse("medication-add", args=[patient.uuid]), data, HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f"{shown} " in body
+    assert ".00 mg" not in body
