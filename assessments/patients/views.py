@@ -69,6 +69,9 @@ def medication_correct(request, patient_uuid, entry_uuid):
 def patient_archive(request, patient_uuid):
     patient = own_patient_or_403(request, patient_uuid)
     target = Patient.Status.ACTIVE if patient.status == Patient.Status.ARCHIVED else Patient.Status.ARCHIVED
+    if target == Patient.Status.ARCHIVED and request.POST.get("confirm") != "1":
+        # One click used to take the patient off the active list: say what it does first.
+        return render(request, "patients/archive_confirm.html", {"patient": patient})
     services.patient_set_status(patient=patient, user=request.user, status=target)
     return redirect("patient-detail", patient_uuid=patient.uuid)
 

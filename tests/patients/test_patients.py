@@ -128,14 +128,24 @@ def test_it_prefills_the_medication_status_from_the_history(clinician):
     assert medication_prefill(entries=[], today=today) == {}
 
 
-def test_it_archives_a_patient_out_of_the_active_list(login, clinician):
+def test_it_archives_a_patient_out_of_the_active_list_after_saying_what_that_does(login, clinician):
+    """The walk archived a patient with one click: the page now asks first, as for
+    restricting processing; reactivating needs no confirmation."""
     patient = patient_for(clinician)
     client = login(clinician)
-    client.post(reverse("patient-archive", args=[patient.uuid]))
+    url = reverse("patient-archive", args=[patient.uuid])
+    asked = client.post(url)
+    assert asked.status_code == 200 and 'id="confirm-archive"' in asked.content.decode()
+    patient.refresh_from_db()
+    assert patient.status == "active"
+    client.post(url, {"confirm": "1"})
     patient.refresh_from_db()
     assert patient.status == "archived"
     assert patient.record_number not in client.get(reverse("patient-list")).content.decode()
     assert patient.record_number in client.get(reverse("patient-list") + "?status=archived").content.decode()
+    client.post(url)
+    patient.refresh_from_db()
+    assert patient.status == "active"
 
 
 def test_it_ignores_unknown_sort_and_status_values(login, clinician):
