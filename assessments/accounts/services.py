@@ -87,7 +87,10 @@ def signature_verify(*, user, password: str, purpose: str, obj=None, patient=Non
         raise SignatureError(
             _("Too many wrong passwords: signing is locked for now. Nothing was signed; try again later.")
         )
-    if password and user.check_password(password):
+    if not password:
+        # Nothing typed is not a wrong guess: it is named as missing and not counted.
+        raise SignatureError(_("Enter your password to sign; nothing was signed."))
+    if user.check_password(password):
         return
     audit.record(
         Action.DENIED,

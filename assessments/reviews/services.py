@@ -61,11 +61,13 @@ def _check_reviewer(review: Review, user) -> None:
         raise PermissionDenied
 
 
+def _impression_missing() -> str:
+    return _("Record your own impression (one of the four options).")
+
+
 def _decide(review: Review, *, user, status: str, impression: str, comment: str) -> Review:
     if impression not in Impression.values:
-        raise ReviewError(
-            {"supervisor_impression": _("Record your own impression (one of the four options).")}
-        )
+        raise ReviewError({"supervisor_impression": _impression_missing()})
     updated = Review.objects.filter(pk=review.pk, status=Review.Status.PENDING).update(
         status=status,
         supervisor_impression=impression,
@@ -87,6 +89,15 @@ def _decide(review: Review, *, user, status: str, impression: str, comment: str)
 
 def review_endorse(*, review: Review, user, password: str, impression: str, comment: str = ""):
     _check_reviewer(review, user)
+    # Every field the supervisor left out is named at once, and the password is tried
+    # last: a signature is only asked for on a complete decision.
+    missing = {}
+    if impression not in Impression.values:
+        missing["supervisor_impression"] = _impression_missing()
+    if not password:
+        missing["password"] = _("Enter your password to sign; nothing was signed.")
+    if missing:
+        raise ReviewError(missing)
     # Outside the transaction: a wrong password's audit entry (the lockout counter) must
     # outlive the refusal.
     try:

@@ -43,3 +43,35 @@ def test_opening_a_notification_marks_it_read_through_the_service(login, finaliz
     assert response.status_code == 302
     notification.refresh_from_db()
     assert notification.read_at is not None
+
+
+def test_endorsing_with_nothing_filled_names_every_missing_field_at_once_and_counts_no_failure(
+    login, finalize, supervisor
+):
+    """The walk got only "The password is not correct" for an empty form, and the missing
+    impression only after typing the right password: fields first, the signature last,
+    and an empty password is not a wrong one."""
+    from assessments.core.models import AuditEntry
+
+    _, _, review = finalize()
+    response = login(supervisor).post(
+        reverse("review-decide", args=[review.uuid]), {"decision": "endorse", "password": ""}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Record your own impression" in body
+    assert "Enter your password to sign" in body and "not correct" not in body
+    assert not AuditEntry.objects.filter(user=supervisor, action="denied").exists()
+    review.refresh_from_db()
+    assert review.status == "pending"
+
+
+def test_a_wrong_password_is_not_tried_while_the_impression_is_missing(login, finalize, supervisor):
+    from assessments.core.models import AuditEntry
+
+    _, _, review = finalize()
+    response = login(supervisor).post(
+        reverse("review-decide", args=[review.uuid]), {"decision": "endorse", "password": "wrong-one"}
+    )
+    assert response.status_code == 400 and "Record your own impression" in response.content.decode()
+    assert not AuditEntry.objects.filter(user=supervisor, action="denied").exists()
