@@ -53,7 +53,7 @@ def formulation_display(*, formulation, definition, language: str) -> dict:
         "missing_items": _missing(result, definition, language),
         "dominant_text": DOMINANT_TEXT.get(result["dominant"], result["dominant"]),
         "confidence_text": CONFIDENCE_TEXT.get(result["confidence"], result["confidence"]),
-        "impression_text": _answer_text(definition.items.get(IMPRESSION), answers.get(IMPRESSION), language),
+        "impression_text": answer_text(definition.items.get(IMPRESSION), answers.get(IMPRESSION), language),
         "patient_words": answers.get(PATIENT_WORDS) if PATIENT_WORDS in definition.items else None,
         "incomplete": _incomplete(result, definition),
     }
@@ -103,7 +103,7 @@ def _incomplete(result: dict, definition) -> bool:
     return bool(core) and 2 * (len(core) - len(result.get("missing", []))) < len(core)
 
 
-def _answer_text(item, answer, language: str, definition=None) -> str:
+def answer_text(item, answer, language: str, definition=None) -> str:
     """An answer in words: option labels, and scale values with their anchor
     ("3 · markedly"), so no reader has to remember what a bare number meant."""
     if item is None or answer is None:
@@ -124,6 +124,6 @@ def _with_answer_texts(rule: dict, definition, language: str) -> dict:
     for ev in rule.get("evidence", []):
         item = definition.items.get(ev["item"])
         question = localized(item.text, language) if item else ev["item"]
-        answer = _answer_text(item, ev["answer"], language, definition)
+        answer = answer_text(item, ev["answer"], language, definition)
         evidence.append({**ev, "question": question, "answer_text": answer})
     return {**rule, "evidence": evidence}

@@ -2,6 +2,7 @@ from django.db.models import Prefetch
 
 from assessments.core.texts import localized
 from assessments.formulation.models import Formulation
+from assessments.formulation.presentation import answer_text
 from assessments.patients.models import Patient
 from assessments.patients.services import current_entries
 from assessments.questionsets.compiled import compiled_for
@@ -17,11 +18,7 @@ def interview_answer_rows(interview: Interview, language: str) -> list[dict]:
         for code in section.items:
             item = definition.items[code]
             value = interview.answers.get(code)
-            labels = {o.code: localized(o.label, language) for o in item.options}
-            if isinstance(value, list):
-                shown = ", ".join(str(labels.get(v, v)) for v in value)
-            else:
-                shown = labels.get(value, value)
+            shown = answer_text(item, value, language, definition) if value is not None else None
             rows.append(
                 {
                     "section": localized(section.title, language),

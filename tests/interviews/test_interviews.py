@@ -354,3 +354,17 @@ def test_it_finalizes_nothing_while_a_required_item_of_cadi2_is_blank(login, cli
     interview.refresh_from_db()
     assert interview.status == "draft" and not Formulation.objects.exists()
     assert interview.answers["automaticity"] == 4  # what was typed is kept as a draft
+
+
+def test_the_finalized_interview_gives_scale_answers_with_their_anchor_words(login, clinician, patient):
+    """The walk saw a bare "3" on the finalized interview where the formulation page
+    says "3 · markedly": a reader should not have to remember what a number meant."""
+    from assessments.core.texts import localized
+
+    answers = {**vignette("P7-craving-high-relapse-risk")["answers"], "clinician_impression": "unclear"}
+    interview, _formulation = finalized_interview(patient, clinician, answers, PASSWORD)
+    definition = compiled_cadi().definition
+    item = definition.items["automaticity"]
+    anchor = localized((item.anchors or definition.scale_anchors)[str(answers["automaticity"])], "en")
+    body = login(clinician).get(reverse("interview-detail", args=[interview.uuid])).content.decode()
+    assert escape(f"{answers['automaticity']} · {anchor}") in body
