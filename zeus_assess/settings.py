@@ -94,7 +94,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "assessments.core.context_processors.language_next",
                 "assessments.accounts.context_processors.roles",
                 "assessments.reviews.context_processors.notifications",
             ],

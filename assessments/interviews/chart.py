@@ -2,6 +2,7 @@
 to them), for the chart's views and for the session form's refusal, which re-renders it."""
 
 from django.core.paginator import Paginator
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html_join
@@ -38,6 +39,9 @@ def chart_context(request, patient, **forms):
         "medication_form": forms.get("medication_form") or MedicationForm(initial={"date": today}),
         "session_form": forms.get("session_form") or SessionForm(initial={"date": today}),
         "error_summary": errors,
+        # The language switch returns here, also from a refused form that a POST-only
+        # address (medication, session) answered with this page.
+        "language_next": reverse("patient-detail", args=[patient.uuid]),
     }
 
 

@@ -1,5 +1,6 @@
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -77,7 +78,13 @@ def session_create(request, patient_uuid):
 
 def _page(request, interview, *, form=None, errors=None, status=200):
     editable = interview.is_draft and interview.session.patient.changeable_by(request.user)
-    context = {"interview": interview, "patient": interview.session.patient, "editable": editable}
+    context = {
+        "interview": interview,
+        "patient": interview.session.patient,
+        "editable": editable,
+        # Autosave and finalize answer with this page at POST-only addresses.
+        "language_next": reverse("interview-detail", args=[interview.uuid]),
+    }
     if editable:
         form = form or _form(interview)[0]
         errors = errors or {}
@@ -113,9 +120,11 @@ def _error_summary(form, errors: dict) -> list[dict]:
             summary.append({"target": "id_finalize_incomplete", "message": message})
         elif code in form.fields:
             label = str(form.fields[code].label)
-            # Engine messages start with the item code; say the question instead.
+            # Engine messages start with the item code; say the question instead. A
+            # message that already names the question is not prefixed twice.
             message = message.removeprefix(f"{code}: ")
-            text = message if message.startswith(label) else f"{label}: {message}"
+            named = message.startswith((label, form.item_texts.get(code) or label))
+            text = message if named else f"{label}: {message}"
             summary.append({"target": f"item-{code}", "message": text})
     return summary
 

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -68,12 +69,25 @@ def medication_correct(request, patient_uuid, entry_uuid):
 @role_required(Role.CLINICIAN)
 def patient_archive(request, patient_uuid):
     patient = own_patient_or_403(request, patient_uuid)
-    target = Patient.Status.ACTIVE if patient.status == Patient.Status.ARCHIVED else Patient.Status.ARCHIVED
+    # The forms name the status they ask for, so a repeated post (a double click, a
+    # second tab) never turns an archiving back into a reactivation.
+    target = request.POST.get("status")
+    if target not in (Patient.Status.ACTIVE, Patient.Status.ARCHIVED):
+        target = (
+            Patient.Status.ACTIVE if patient.status == Patient.Status.ARCHIVED else Patient.Status.ARCHIVED
+        )
+    if target == patient.status:
+        return redirect("patient-detail", patient_uuid=patient.uuid)
     if target == Patient.Status.ARCHIVED and request.POST.get("confirm") != "1":
         # One click used to take the patient off the active list: say what it does first.
-        return render(request, "patients/archive_confirm.html", {"patient": patient})
+        return render(request, "patients/archive_confirm.html", _confirm_context(patient))
     services.patient_set_status(patient=patient, user=request.user, status=target)
     return redirect("patient-detail", patient_uuid=patient.uuid)
+
+
+def _confirm_context(patient) -> dict:
+    # The language switch returns to the patient: the confirming address is POST-only.
+    return {"patient": patient, "language_next": reverse("patient-detail", args=[patient.uuid])}
 
 
 @require_POST
@@ -83,7 +97,7 @@ def patient_restrict(request, patient_uuid):
     restricted = request.POST.get("restricted") == "1"
     if restricted and request.POST.get("confirm") != "1":
         # One click used to hide the patient from every list: say what it does first.
-        return render(request, "patients/restrict_confirm.html", {"patient": patient})
+        return render(request, "patients/restrict_confirm.html", _confirm_context(patient))
     services.patient_restrict_processing(patient=patient, user=request.user, restricted=restricted)
     if restricted:
         messages.info(

@@ -95,7 +95,10 @@ def _form_key(*, version, compiled, language: str) -> tuple:
 def interview_form_class(*, version, compiled, language: str) -> tuple[type, InterviewLayout]:
     definition = compiled.definition
     fields = {code: _field(item, definition, language) for code, item in definition.items.items()}
-    form_class = type("InterviewForm", (InterviewForm,), {**fields, "item_types": _types(definition)})
+    texts = {code: localized(item.text, language) for code, item in definition.items.items()}
+    form_class = type(
+        "InterviewForm", (InterviewForm,), {**fields, "item_types": _types(definition), "item_texts": texts}
+    )
     return form_class, build_layout(definition, form_class, language)
 
 
@@ -113,6 +116,8 @@ def _types(definition) -> dict:
 
 class InterviewForm(forms.Form):
     item_types: dict = {}
+    # Each question's own text in the form's language (the label may add "(required)").
+    item_texts: dict = {}
 
     def input_errors(self) -> dict[str, str]:
         """Input Django itself refuses before the engine sees it (a NUL character in a
@@ -171,10 +176,11 @@ def _what_to_do(item, value, language: str) -> str:
         return gettext("choose one of the options shown.")
     if item.type == "multi":
         if isinstance(value, list) and NONE_OPTION in value and len(value) > 1:
-            none = next(o for o in item.options if o.code == NONE_OPTION)
-            return gettext("“%(none)s” cannot be ticked together with other options.") % {
-                "none": localized(none.label, language)
-            }
+            none = next((o for o in item.options if o.code == NONE_OPTION), None)
+            if none is not None:
+                return gettext("“%(none)s” cannot be ticked together with other options.") % {
+                    "none": localized(none.label, language)
+                }
         return gettext("tick only the options shown.")
     return gettext("this answer cannot be stored; please write it again.")
 

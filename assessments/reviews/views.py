@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -93,6 +94,8 @@ def _page(request, review, *, form=None, errors=None, status=200):
         patient=review.interview.session.patient,
         answer_rows=interview_answer_rows(review.interview, current_language()),
         history=_history(review),
+        # Decide and acknowledge answer with this page at POST-only addresses.
+        language_next=reverse("review-detail", args=[review.uuid]),
         form=form or DecisionForm(),
         errors=errors or {},
         can_decide=review.status == Review.Status.PENDING and review.clinician_id != request.user.pk,

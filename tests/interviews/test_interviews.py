@@ -94,8 +94,10 @@ REFUSED = [
         "anxiety_symptoms",
         ("options shown", "podane odpowiedzi"),
     ),
+    # "none" sent to a question that has no such option (a hand-made post): refused, no 500.
+    ({"anxiety_symptoms": ["none", "insomnia"]}, "anxiety_symptoms", ("options shown", "podane odpowiedzi")),
     # cadi@2's own "None" option ticked with a sign (issue 13: the multi items with "none").
-    ({"withdrawal_signs": ["none", "tremor"]}, "withdrawal_signs", ("together with", "razem z")),
+    ({"withdrawal_signs": ["none", "tremor"]}, "withdrawal_signs", ("together with", "razem z innymi")),
 ]
 
 
@@ -368,3 +370,36 @@ def test_the_finalized_interview_gives_scale_answers_with_their_anchor_words(log
     anchor = localized((item.anchors or definition.scale_anchors)[str(answers["automaticity"])], "en")
     body = login(clinician).get(reverse("interview-detail", args=[interview.uuid])).content.decode()
     assert escape(f"{answers['automaticity']} · {anchor}") in body
+
+
+def test_the_error_summary_names_a_required_question_once(login, clinician, patient):
+    """Without htmx (or on finalize) the summary at the top prefixed the message with
+    the label, "(required)" included, although the message already named the question."""
+    from assessments.questionsets.compiled import compiled_for
+
+    interview = draft_interview(patient, clinician)
+    response = login(clinician).post(
+        reverse("interview-autosave", args=[interview.uuid]),
+        {"severe_withdrawal_signs": ["none", "seizure"], "lock_version": "1"},
+    )
+    assert response.status_code == 400
+    question = (
+        compiled_for(interview.question_set_version).definition.items["severe_withdrawal_signs"].text["en"]
+    )
+    body = response.content.decode()
+    assert escape(f"{question}: “None”") in body
+    assert escape(f"{question} (required): {question}") not in body
+
+
+def test_finalizing_with_no_password_asks_for_it_and_counts_no_wrong_password(login, clinician, patient):
+    interview = draft_interview(patient, clinician)
+    response = login(clinician).post(
+        reverse("interview-finalize", args=[interview.uuid]),
+        {"clinician_impression": "unclear", "password": "", "lock_version": str(interview.lock_version)},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Enter your password to sign" in body and "not correct" not in body
+    assert not AuditEntry.objects.filter(user=clinician, action="denied").exists()
+    interview.refresh_from_db()
+    assert interview.status == "draft"

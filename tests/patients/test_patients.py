@@ -143,7 +143,10 @@ def test_it_archives_a_patient_out_of_the_active_list_after_saying_what_that_doe
     assert patient.status == "archived"
     assert patient.record_number not in client.get(reverse("patient-list")).content.decode()
     assert patient.record_number in client.get(reverse("patient-list") + "?status=archived").content.decode()
-    client.post(url)
+    client.post(url, {"status": "archived", "confirm": "1"})  # a double click, a second tab
+    patient.refresh_from_db()
+    assert patient.status == "archived"
+    client.post(url, {"status": "active"})
     patient.refresh_from_db()
     assert patient.status == "active"
 

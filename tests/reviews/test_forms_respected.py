@@ -75,3 +75,17 @@ def test_a_wrong_password_is_not_tried_while_the_impression_is_missing(login, fi
     )
     assert response.status_code == 400 and "Record your own impression" in response.content.decode()
     assert not AuditEntry.objects.filter(user=supervisor, action="denied").exists()
+
+
+def test_switching_language_on_a_refused_decision_returns_to_the_review(login, finalize, supervisor):
+    """The decide address is POST-only: the language switch on its refusal goes back to
+    the review, not to a blank 405."""
+    _, _, review = finalize()
+    client = login(supervisor)
+    refused = client.post(
+        reverse("review-decide", args=[review.uuid]), {"decision": "endorse", "password": ""}
+    )
+    assert refused.status_code == 400
+    page = reverse("review-detail", args=[review.uuid])
+    assert f'name="next" value="{page}"' in refused.content.decode()
+    assert client.get(page).status_code == 200
