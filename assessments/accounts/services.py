@@ -62,6 +62,11 @@ class SignatureError(Exception):
         self.message = message
 
 
+def password_missing() -> str:
+    """What a signature without a password is told (a blank is missing, not wrong)."""
+    return _("Enter your password to sign; nothing was signed.")
+
+
 def signature_verify(*, user, password: str, purpose: str, obj=None, patient=None) -> None:
     """The one e-signature check (finalize, endorse, publish): the signer re-enters their
     password. Wrong passwords count toward a lockout like the login's (AXES_FAILURE_LIMIT
@@ -89,7 +94,7 @@ def signature_verify(*, user, password: str, purpose: str, obj=None, patient=Non
         )
     if not password:
         # Nothing typed is not a wrong guess: it is named as missing and not counted.
-        raise SignatureError(_("Enter your password to sign; nothing was signed."))
+        raise SignatureError(password_missing())
     if user.check_password(password):
         return
     audit.record(

@@ -72,11 +72,7 @@ def patient_archive(request, patient_uuid):
     # The forms name the status they ask for, so a repeated post (a double click, a
     # second tab) never turns an archiving back into a reactivation.
     target = request.POST.get("status")
-    if target not in (Patient.Status.ACTIVE, Patient.Status.ARCHIVED):
-        target = (
-            Patient.Status.ACTIVE if patient.status == Patient.Status.ARCHIVED else Patient.Status.ARCHIVED
-        )
-    if target == patient.status:
+    if target not in (Patient.Status.ACTIVE, Patient.Status.ARCHIVED) or target == patient.status:
         return redirect("patient-detail", patient_uuid=patient.uuid)
     if target == Patient.Status.ARCHIVED and request.POST.get("confirm") != "1":
         # One click used to take the patient off the active list: say what it does first.

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from assessments.accounts.models import Supervision
 from assessments.accounts.roles import Role, has_role
-from assessments.accounts.services import SignatureError, signature_verify
+from assessments.accounts.services import SignatureError, password_missing, signature_verify
 from assessments.core import audit
 from assessments.core.audit import Action
 from assessments.core.outbox import enqueue
@@ -95,7 +95,7 @@ def review_endorse(*, review: Review, user, password: str, impression: str, comm
     if impression not in Impression.values:
         missing["supervisor_impression"] = _impression_missing()
     if not password:
-        missing["password"] = _("Enter your password to sign; nothing was signed.")
+        missing["password"] = password_missing()
     if missing:
         raise ReviewError(missing)
     # Outside the transaction: a wrong password's audit entry (the lockout counter) must

@@ -134,11 +134,11 @@ def test_it_archives_a_patient_out_of_the_active_list_after_saying_what_that_doe
     patient = patient_for(clinician)
     client = login(clinician)
     url = reverse("patient-archive", args=[patient.uuid])
-    asked = client.post(url)
+    asked = client.post(url, {"status": "archived"})
     assert asked.status_code == 200 and 'id="confirm-archive"' in asked.content.decode()
     patient.refresh_from_db()
     assert patient.status == "active"
-    client.post(url, {"confirm": "1"})
+    client.post(url, {"status": "archived", "confirm": "1"})
     patient.refresh_from_db()
     assert patient.status == "archived"
     assert patient.record_number not in client.get(reverse("patient-list")).content.decode()
